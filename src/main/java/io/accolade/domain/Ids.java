@@ -1,0 +1,50 @@
+package io.accolade.domain;
+
+import java.util.regex.Pattern;
+
+/**
+ * What an identifier may look like. App ids, metric keys and achievement keys: 1–64 letters, digits, '-', '_', '.'.
+ * User ids are the client's own ids and may also hold ':' (Mobage's "sp.mbga.jp:10234"), '@' and '+' (emails), but
+ * not a leading '@' (reserved for {@code @me}) nor ',' (Mobage separates id lists with commas).
+ */
+public final class Ids {
+    private Ids() {
+    }
+
+    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final Pattern USER = Pattern.compile("[A-Za-z0-9._:+-][A-Za-z0-9._:@+-]{0,127}");
+
+    public static boolean isKey(String s) {
+        return s != null && KEY.matcher(s).matches();
+    }
+
+    public static boolean isUserId(String s) {
+        return s != null && USER.matcher(s).matches();
+    }
+
+    /** Validates an app id, metric key or achievement key; {@code what} names it in the error. */
+    public static String key(String s, String what) {
+        if (!isKey(s)) {
+            throw Rejection.invalid("'" + what + "' must be 1-64 characters of letters, digits, '-', '_' or '.'"
+                    + (s == null ? "" : ", got '" + abbreviate(s) + "'"));
+        }
+        return s;
+    }
+
+    public static String userId(String s, String what) {
+        if (!isUserId(s)) {
+            throw Rejection.invalid("'" + what + "' must be 1-128 characters of letters, digits and - _ . : @ +"
+                    + " (not starting with @)" + (s == null ? "" : ", got '" + abbreviate(s) + "'"));
+        }
+        return s;
+    }
+
+    /** Keeps error messages short and printable whatever the client sent. */
+    public static String abbreviate(String s) {
+        String clean = s.codePoints()
+                .map(c -> c < 0x20 || c == 0x7f ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString();
+        return clean.length() > 40 ? clean.substring(0, 40) + "..." : clean;
+    }
+}

@@ -1,0 +1,120 @@
+package io.accolade.http;
+
+import io.accolade.domain.Rejection;
+import io.accolade.store.StoreException;
+import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.ServerResponseHeaders;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.DirectHandlers;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Turns every failure into a JSON error in the dialect of the path. Clients never see a stack trace; every 5xx is
+ * logged with the request id that the response also carries ({@code X-Request-Id} header and {@code requestId}).
+ */
+public final class ErrorHandling {
+    private static final Logger LOG = Logger.getLogger("io.accolade.http");
+
+    private ErrorHandling() {
+    }
+
+    /** Seconds a client should wait before retrying when the database is unavailable. */
+    public static final int RETRY_AFTER_SECONDS = 2;
+
+    public static void install(HttpRouting.Builder routing) {
+        routing.addFilter((chain, req, res) -> {
+            String id = req.headers().first(Web.REQUEST_ID)
+                    .filter(v -> v.length() <= 64 && v.matches("[A-Za-z0-9._-]+"))
+                    .orElseGet(() -> UUID.randomUUID().toString());
+            req.context().register("requestId", id);
+            res.header(Web.REQUEST_ID, id);
+            chain.proceed();
+        });
+        routing.error(ApiException.class, (req, res, e) -> {
+            e.headers().forEach(res::header);
+            send(req, res, e.status(), e.getMessage());
+        });
+        routing.error(Rejection.class, (req, res, e) ->
+                send(req, res, statusOf(e.kind(), req.path().path()), e.getMessage()));
+        routing.error(StoreException.Unavailable.class, (req, res, e) -> {
+            LOG.warning(() -> "request " + requestId(req) + " " + req.prologue().method().text() + " "
+                    + req.path().path() + ": " + e.getMessage());
+            res.header(HeaderNames.RETRY_AFTER, String.valueOf(RETRY_AFTER_SECONDS));
+            send(req, res, 503, "the database is unavailable; retry later");
+        });
+        routing.error(Throwable.class, (req, res, e) -> {
+            LOG.log(Level.SEVERE, "request " + requestId(req) + " " + req.prologue().method().text() + " "
+                    + req.path().path() + " failed", e);
+            send(req, res, 500, "internal error; quote request id " + requestId(req));
+        });
+    }
+
+    /**
+     * A domain rejection's status. CONFLICT is 409 in the Mobage and admin dialects, but 422 on Trophy's application
+     * paths, because Trophy's SDK retries every 409 (a business conflict must not be re-sent).
+     */
+    static int statusOf(Rejection.Kind kind, String path) {
+        return switch (kind) {
+            case INVALID -> 400;
+            case FORBIDDEN -> 403;
+            case NOT_FOUND -> 404;
+            case UNPROCESSABLE -> 422;
+            case CONFLICT -> path.startsWith("/v1/") || path.startsWith("/admin/v1/streaks") ? 422 : 409;
+        };
+    }
+
+    static String requestId(ServerRequest req) {
+        return req.context().get("requestId", String.class).orElse("-");
+    }
+
+    private static void send(ServerRequest req, ServerResponse res, int status, String message) {
+        if (res.isSent()) {
+            return;
+        }
+        Dialect dialect = Dialect.forPath(req.path().path());
+        Web.send(res, status, dialect.errorBody(status, message, requestId(req)));
+    }
+
+    /**
+     * Errors Helidon answers itself, before any route runs (unparseable request line, oversized headers or entity):
+     * same JSON shapes.
+     */
+    public static DirectHandlers directHandlers() {
+        DirectHandler handler = new DirectHandler() {
+            @Override
+            public TransportResponse handle(TransportRequest request, EventType eventType, Status status,
+                                            ServerResponseHeaders headers, String message) {
+                String path = request.path() == null ? "/" : request.path();
+                int code = status.code();
+                String safe = switch (code) {
+                    case 413 -> "request body exceeds " + Web.MAX_BODY_BYTES + " bytes";
+                    case 400 -> "malformed request";
+                    case 431 -> "request headers too large";
+                    default -> code >= 500 ? "internal error" : "request refused";
+                };
+                byte[] body = Json.write(Dialect.forPath(path).errorBody(code, safe, null));
+                headers.set(HeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
+                if (code >= 500) {
+                    LOG.warning(() -> "direct " + code + " on " + path + ": " + message);
+                }
+                return TransportResponse.builder()
+                        .status(status)
+                        .headers(headers)
+                        .entity(body)
+                        .keepAlive(eventType.keepAlive() && code < 500)
+                        .build();
+            }
+        };
+        var builder = DirectHandlers.builder();
+        for (DirectHandler.EventType t : DirectHandler.EventType.values()) {
+            builder.addHandler(t, handler);
+        }
+        return builder.build();
+    }
+}

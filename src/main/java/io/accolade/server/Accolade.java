@@ -1,0 +1,130 @@
+package io.accolade.server;
+
+import io.accolade.api.Guard;
+import io.accolade.api.HealthApi;
+import io.accolade.api.RateLimiter;
+import io.accolade.api.admin.AppsApi;
+import io.accolade.auth.Authenticator;
+import io.accolade.http.ErrorHandling;
+import io.accolade.http.Routes;
+import io.accolade.service.AppService;
+import io.accolade.store.AppStore;
+import io.accolade.store.ConfigVersion;
+import io.accolade.store.Database;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import java.time.Clock;
+import java.util.logging.Logger;
+
+/**
+ * A running Accolade: the database, every service, and the HTTP server. All wiring of the application is here, in
+ * plain constructor calls, so that {@link Main} and the tests start exactly the same thing.
+ */
+public final class Accolade implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger("io.accolade");
+
+    private final Config config;
+    private final Database db;
+    private final WebServer server;
+
+    private Accolade(Config config, Database db, WebServer server) {
+        this.config = config;
+        this.db = db;
+        this.server = server;
+    }
+
+    /** Opens the store, migrates it, wires the services and starts listening. */
+    public static Accolade start(Config config, Clock clock) {
+        Database db = openDatabase(config);
+        try {
+            db.migrate();
+            HttpRouting.Builder routing = HttpRouting.builder();
+            routing(routing, db, config, clock);
+            WebServer server = WebServer.builder()
+                    .host(config.host())
+                    .port(config.port())
+                    .shutdownHook(false)
+                    .shutdownGracePeriod(config.shutdownGrace())
+                    // Helidon's own cap sits above ours so that ours (with the dialect's error body) answers first.
+                    .maxPayloadSize(4L << 20)
+                    .directHandlers(ErrorHandling.directHandlers())
+                    .routing(routing)
+                    .build();
+            try {
+                server.start();
+            } catch (RuntimeException e) {
+                throw new ConfigException(Config.Setting.PORT, "cannot listen on " + config.host() + ":"
+                        + config.port() + ": " + rootMessage(e));
+            }
+            return new Accolade(config, db, server);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    /** The whole HTTP surface. */
+    static void routing(HttpRouting.Builder routing, Database db, Config config, Clock clock) {
+        AppStore appStore = new AppStore();
+        ConfigVersion version = new ConfigVersion(db, appStore);
+        Authenticator auth = Authenticator.create(db, appStore, version, clock, config.adminToken());
+        Guard guard = new Guard(auth, RateLimiter.UNLIMITED);
+        AppService apps = new AppService(db, appStore, version, auth, clock);
+
+        ErrorHandling.install(routing);
+        Routes routes = new Routes(routing);
+        new HealthApi(db).register(routes);
+        new AppsApi(guard, apps).register(routes);
+        routes.finish();
+    }
+
+    private static Database openDatabase(Config config) {
+        if (config.dbUrl().isPresent()) {
+            try {
+                return Database.postgres(config.dbUrl().get(), config.dbUser(), config.dbPassword(),
+                        config.dbPoolSize(), config.dbTimeout());
+            } catch (RuntimeException e) {
+                throw new ConfigException(Config.Setting.DB_URL, "cannot connect to " + Config.maskUrl(
+                        config.dbUrl().get()) + ": " + rootMessage(e));
+            }
+        }
+        try {
+            return Database.sqlite(config.dataDir(), config.dbPoolSize(), config.dbTimeout());
+        } catch (RuntimeException e) {
+            throw new ConfigException(Config.Setting.DATA_DIR, "cannot open the embedded store in "
+                    + config.dataDir().toAbsolutePath() + ": " + rootMessage(e));
+        }
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage();
+        return m == null ? t.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public Database database() {
+        return db;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    /** Stops accepting connections, lets in-flight requests finish (up to the grace period), then closes the pool. */
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } finally {
+            db.close();
+            LOG.info("stopped");
+        }
+    }
+}

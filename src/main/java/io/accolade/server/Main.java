@@ -1,0 +1,34 @@
+package io.accolade.server;
+
+import java.time.Clock;
+import java.util.logging.Logger;
+
+/** {@code ./accolade [--flag value]...}: starts the server; settings in {@link Config}. */
+public final class Main {
+    private static final Logger LOG = Logger.getLogger("io.accolade");
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        Logging.configure();
+        long t0 = System.nanoTime();
+        Config config;
+        Accolade app;
+        try {
+            config = Config.load(System.getenv(), args);
+            app = Accolade.start(config, Clock.systemUTC());
+        } catch (ConfigException e) {
+            System.err.println("accolade: " + e.oneLine());
+            System.exit(e.setting() == null && e.getMessage().startsWith("Usage") ? 0 : 2);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "accolade-shutdown"));
+        StringBuilder banner = new StringBuilder("Accolade started in ")
+                .append((System.nanoTime() - t0) / 1_000_000).append(" ms on http://")
+                .append(config.host()).append(':').append(app.port())
+                .append(" (store: ").append(app.database().description()).append(")\n");
+        config.describe().forEach(l -> banner.append(l).append('\n'));
+        LOG.info(banner.toString().stripTrailing());
+    }
+}

@@ -1,0 +1,217 @@
+package io.accolade.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The connection pools and the two ways of using them: {@link #transaction} for writes, {@link #read} for reads.
+ *
+ * <p>PostgreSQL: one pool; concurrent writers for different users run in parallel, writers for the same user queue
+ * on that user's row lock (see {@code UserStore#lock}). SQLite: a pool of exactly one writer connection (SQLite allows
+ * one writer at a time anyway, and queueing in the pool is cheaper than SQLITE_BUSY retries) plus a pool of readers,
+ * which WAL lets read while the writer writes.
+ */
+public final class Database implements AutoCloseable {
+
+    public enum Engine { SQLITE, POSTGRES }
+
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private final Engine engine;
+    private final HikariDataSource writer;
+    private final HikariDataSource reader;
+    private final String description;
+
+    private Database(Engine engine, HikariDataSource writer, HikariDataSource reader, String description) {
+        this.engine = engine;
+        this.writer = writer;
+        this.reader = reader;
+        this.description = description;
+    }
+
+    /** Embedded SQLite file {@code dir/accolade.db}. */
+    public static Database sqlite(Path dir, int readers, Duration timeout) {
+        try {
+            Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot create data directory " + dir + ": " + e.getMessage(), e);
+        }
+        Path file = dir.resolve("accolade.db").toAbsolutePath();
+        // synchronous=FULL: a commit is on disk before the client hears 2xx, also across power loss.
+        String base = "jdbc:sqlite:" + file + "?journal_mode=WAL&synchronous=FULL&busy_timeout=10000&foreign_keys=false";
+        HikariDataSource w = pool("accolade-sqlite-writer", base + "&transaction_mode=IMMEDIATE", null, null, 1, timeout);
+        HikariDataSource r;
+        try {
+            r = pool("accolade-sqlite-reader", base, null, null, Math.max(2, Math.min(readers, 8)), timeout);
+        } catch (RuntimeException e) {
+            w.close();
+            throw e;
+        }
+        return new Database(Engine.SQLITE, w, r, "sqlite:" + file);
+    }
+
+    /** PostgreSQL at a {@code jdbc:postgresql://} URL. */
+    public static Database postgres(String url, Optional<String> user, Optional<String> password, int poolSize,
+                                    Duration timeout) {
+        HikariDataSource ds = pool("accolade-pg", withPgDefaults(url), user.orElse(null), password.orElse(null),
+                poolSize, timeout);
+        String shown = url.replaceAll("(?i)(password=)[^&;]*", "$1****");
+        return new Database(Engine.POSTGRES, ds, ds, shown);
+    }
+
+    /**
+     * JSON is written with setString into JSONB columns, which PostgreSQL accepts only for untyped parameters;
+     * the timeouts keep a stalled server from holding a request forever.
+     */
+    static String withPgDefaults(String url) {
+        StringBuilder sb = new StringBuilder(url);
+        char sep = url.contains("?") ? '&' : '?';
+        for (String p : new String[] {"stringtype=unspecified", "connectTimeout=5", "socketTimeout=30",
+                "tcpKeepAlive=true", "ApplicationName=accolade"}) {
+            String name = p.substring(0, p.indexOf('=') + 1);
+            if (!url.contains(name)) {
+                sb.append(sep).append(p);
+                sep = '&';
+            }
+        }
+        return sb.toString();
+    }
+
+    private static HikariDataSource pool(String name, String url, String user, String password, int size,
+                                         Duration timeout) {
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName(name);
+        hc.setJdbcUrl(url);
+        if (user != null) {
+            hc.setUsername(user);
+        }
+        if (password != null) {
+            hc.setPassword(password);
+        }
+        hc.setMaximumPoolSize(size);
+        hc.setMinimumIdle(Math.min(size, 2));
+        hc.setConnectionTimeout(Math.max(250, timeout.toMillis()));
+        hc.setValidationTimeout(Math.max(250, Math.min(timeout.toMillis(), 2000)));
+        // Fail the start at once when the database is unreachable rather than retrying in the background.
+        hc.setInitializationFailTimeout(1);
+        hc.setAutoCommit(true);
+        return new HikariDataSource(hc);
+    }
+
+    /** Applies the migrations under {@code db/migration}; both engines run the same files. */
+    public void migrate() {
+        Flyway.configure()
+                .dataSource(writer)
+                .locations("classpath:db/migration")
+                .failOnMissingLocations(true)
+                .load()
+                .migrate();
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** For tools and tests that need raw access (schema comparison, EXPLAIN). */
+    public DataSource writerDataSource() {
+        return writer;
+    }
+
+    /**
+     * Runs {@code work} in one transaction on a writer connection and commits. A PostgreSQL serialization failure or
+     * deadlock (possible only between unrelated hot counters) re-runs the whole unit, which is safe because nothing
+     * of it was committed.
+     */
+    public <T> T transaction(Work<T> work) {
+        int attempt = 0;
+        while (true) {
+            attempt++;
+            try (Connection c = connect(writer)) {
+                c.setAutoCommit(false);
+                try {
+                    T result = work.run(c);
+                    c.commit();
+                    return result;
+                } catch (Throwable t) {
+                    rollbackQuietly(c);
+                    throw t;
+                } finally {
+                    c.setAutoCommit(true);
+                }
+            } catch (SQLException e) {
+                StoreException se = StoreException.of(e);
+                if (attempt < 5 && isRetryable(e)) {
+                    continue;
+                }
+                throw se;
+            } catch (StoreException e) {
+                if (attempt < 5 && e.getCause() instanceof SQLException sql && isRetryable(sql)) {
+                    continue;
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** Runs {@code work} on a reader connection in auto-commit mode. */
+    public <T> T read(Work<T> work) {
+        try (Connection c = connect(reader)) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw StoreException.of(e);
+        }
+    }
+
+    /** True when the database answers a trivial query within its validation timeout. */
+    public boolean ping() {
+        try (Connection c = connect(reader)) {
+            return c.isValid(2);
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static Connection connect(HikariDataSource ds) throws SQLException {
+        try {
+            return ds.getConnection();
+        } catch (SQLException e) {
+            throw new java.sql.SQLTransientConnectionException("no database connection: " + e.getMessage(), "08001", e);
+        }
+    }
+
+    private static boolean isRetryable(SQLException e) {
+        String s = e.getSQLState();
+        return "40001".equals(s) || "40P01".equals(s);
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is broken; the pool will drop it
+        }
+    }
+
+    @Override
+    public void close() {
+        writer.close();
+        if (reader != writer) {
+            reader.close();
+        }
+    }
+}

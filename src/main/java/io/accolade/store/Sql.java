@@ -1,0 +1,101 @@
+package io.accolade.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The few JDBC moves every repository needs, so that each repository reads as its SQL and its row mapping.
+ * Parameters bind by Java type; {@code null} binds as an untyped NULL (PostgreSQL URLs carry
+ * {@code stringtype=unspecified}, so the server infers the type from the column).
+ */
+public final class Sql {
+    private Sql() {
+    }
+
+    @FunctionalInterface
+    public interface Row<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    public static int update(Connection c, String sql, Object... params) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, params);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw StoreException.of(e);
+        }
+    }
+
+    public static <T> List<T> list(Connection c, String sql, Row<T> row, Object... params) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, params);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<T> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(row.map(rs));
+                }
+                return out;
+            }
+        } catch (SQLException e) {
+            throw StoreException.of(e);
+        }
+    }
+
+    public static <T> Optional<T> one(Connection c, String sql, Row<T> row, Object... params) {
+        List<T> rows = list(c, sql, row, params);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
+    }
+
+    /** Runs one statement once per parameter row (JDBC batch). */
+    public static void batch(Connection c, String sql, List<Object[]> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        if (rows.size() == 1) {
+            update(c, sql, rows.getFirst());
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (Object[] params : rows) {
+                bind(ps, params);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        } catch (SQLException e) {
+            throw StoreException.of(e);
+        }
+    }
+
+    /** "?, ?, ?" for an IN list of n values. */
+    public static String placeholders(int n) {
+        return String.join(", ", java.util.Collections.nCopies(n, "?"));
+    }
+
+    static void bind(PreparedStatement ps, Object[] params) throws SQLException {
+        for (int i = 0; i < params.length; i++) {
+            Object p = params[i];
+            int idx = i + 1;
+            switch (p) {
+                case null -> ps.setNull(idx, Types.VARCHAR);
+                case String s -> ps.setString(idx, s);
+                case Long l -> ps.setLong(idx, l);
+                case Integer n -> ps.setInt(idx, n);
+                case Double d -> ps.setDouble(idx, d);
+                case Boolean b -> ps.setBoolean(idx, b);
+                default -> throw new IllegalArgumentException("unsupported parameter type " + p.getClass());
+            }
+        }
+    }
+
+    /** A nullable BIGINT column. */
+    public static Long nullableLong(ResultSet rs, String column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
+    }
+}

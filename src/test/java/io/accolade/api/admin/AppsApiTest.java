@@ -1,0 +1,89 @@
+package io.accolade.api.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.accolade.support.ServerTest;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Issue 2, point 4: apps and keys through {@code /admin/v1}. */
+class AppsApiTest extends ServerTest {
+
+    @Test
+    void createsAnAppAndShowsItsKeyOnlyOnce() {
+        var created = admin().post("/admin/v1/apps", Map.of("id", "shop-1", "name", "Shop"));
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(created.json().get("id").asText()).isEqualTo("shop-1");
+        assertThat(created.json().get("name").asText()).isEqualTo("Shop");
+        String key = created.json().get("apiKey").asText();
+        assertThat(key).matches("[A-Za-z0-9]{8}\\.[A-Za-z0-9]{40}");
+
+        var one = admin().get("/admin/v1/apps/shop-1");
+        assertThat(one.status()).isEqualTo(200);
+        assertThat(one.body()).doesNotContain(key).doesNotContain(key.substring(9));
+
+        var list = admin().get("/admin/v1/apps");
+        assertThat(list.status()).isEqualTo(200);
+        assertThat(list.json().findValuesAsText("id")).contains("shop-1");
+        assertThat(list.body()).doesNotContain(key.substring(9));
+
+        var keys = admin().get("/admin/v1/apps/shop-1/keys");
+        assertThat(keys.status()).isEqualTo(200);
+        assertThat(keys.json()).hasSize(1);
+        assertThat(keys.json().get(0).get("prefix").asText()).isEqualTo(key.substring(0, 8));
+        assertThat(keys.body()).doesNotContain(key.substring(9));
+    }
+
+    @Test
+    void duplicateAppIsAConflictAndBadIdsAreRefused() {
+        assertThat(admin().post("/admin/v1/apps", Map.of("id", "dup")).status()).isEqualTo(201);
+        assertThat(admin().post("/admin/v1/apps", Map.of("id", "dup")).status()).isEqualTo(409);
+        for (String bad : new String[] {"", "a b", "x/y", "ü", "a".repeat(65), "'; DROP TABLE apps;--"}) {
+            var r = admin().post("/admin/v1/apps", Map.of("id", bad));
+            assertThat(r.status()).as("id %s", bad).isEqualTo(400);
+            assertThat(r.json().get("error").asText()).contains("'id'");
+        }
+        assertThat(admin().post("/admin/v1/apps", Map.of("id", "a".repeat(64))).status()).isEqualTo(201);
+    }
+
+    @Test
+    void adminApiNeedsTheAdminToken() {
+        assertThat(http().get("/admin/v1/apps").status()).isEqualTo(401);
+        assertThat(http().withBearer("wrong-token-wrong-token").get("/admin/v1/apps").status()).isEqualTo(401);
+        var app = newApp();
+        // An app key is not an admin credential.
+        assertThat(app.http().get("/admin/v1/apps").status()).isEqualTo(401);
+        assertThat(app.http().post("/admin/v1/apps", Map.of("id", "sneaky")).status()).isEqualTo(401);
+    }
+
+    @Test
+    void aSecondKeyWorksAndARevokedKeyStopsAtOnce() {
+        var app = newApp();
+        var second = admin().post("/admin/v1/apps/" + app.id() + "/keys", null);
+        assertThat(second.status()).isEqualTo(201);
+        String key2 = second.json().get("apiKey").asText();
+        String key2Id = second.json().get("id").asText();
+
+        // Both keys are valid during the overlap (rotation without downtime).
+        assertThat(app.http().get("/v1/achievements").status()).isEqualTo(200);
+        assertThat(http().withKey(key2).get("/v1/achievements").status()).isEqualTo(200);
+
+        var revoked = admin().delete("/admin/v1/apps/" + app.id() + "/keys/" + key2Id);
+        assertThat(revoked.status()).isEqualTo(200);
+        assertThat(http().withKey(key2).get("/v1/achievements").status()).isEqualTo(401);
+        assertThat(app.http().get("/v1/achievements").status()).isEqualTo(200);
+
+        var keys = admin().get("/admin/v1/apps/" + app.id() + "/keys");
+        assertThat(keys.json().findValuesAsText("id")).doesNotContain(key2Id);
+        assertThat(keys.json().get(0).get("lastUsedAt").isNull()).isFalse();
+    }
+
+    @Test
+    void deletingAnAppRemovesItAndItsKeys() {
+        var app = newApp();
+        assertThat(admin().delete("/admin/v1/apps/" + app.id()).status()).isEqualTo(200);
+        assertThat(admin().get("/admin/v1/apps/" + app.id()).status()).isEqualTo(404);
+        assertThat(app.http().get("/v1/achievements").status()).isEqualTo(401);
+        assertThat(admin().delete("/admin/v1/apps/" + app.id()).status()).isEqualTo(404);
+    }
+}
