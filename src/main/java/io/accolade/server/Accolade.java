@@ -4,6 +4,21 @@ import io.accolade.api.Guard;
 import io.accolade.api.HealthApi;
 import io.accolade.api.RateLimiter;
 import io.accolade.api.admin.AppsApi;
+import io.accolade.api.admin.DefinitionsApi;
+import io.accolade.api.trophy.TrophyApi;
+import io.accolade.domain.AchievementEngine;
+import io.accolade.service.AchievementReads;
+import io.accolade.service.Catalogs;
+import io.accolade.service.DefinitionService;
+import io.accolade.service.EventService;
+import io.accolade.service.StreakService;
+import io.accolade.service.UserService;
+import io.accolade.store.CounterStore;
+import io.accolade.store.DefinitionStore;
+import io.accolade.store.MetricStore;
+import io.accolade.store.ProgressStore;
+import io.accolade.store.UserStore;
+import java.util.UUID;
 import io.accolade.auth.Authenticator;
 import io.accolade.http.ErrorHandling;
 import io.accolade.http.Routes;
@@ -71,10 +86,27 @@ public final class Accolade implements AutoCloseable {
         Guard guard = new Guard(auth, RateLimiter.UNLIMITED);
         AppService apps = new AppService(db, appStore, version, auth, clock);
 
+        DefinitionStore definitionStore = new DefinitionStore();
+        UserStore userStore = new UserStore();
+        ProgressStore progressStore = new ProgressStore();
+        MetricStore metricStore = new MetricStore();
+        CounterStore counterStore = new CounterStore();
+        Catalogs catalogs = new Catalogs(db, definitionStore, version);
+        AchievementEngine engine = new AchievementEngine(() -> UUID.randomUUID().toString());
+        UserService users = new UserService(db, userStore, counterStore, clock);
+        StreakService streaks = new StreakService();
+        EventService events = new EventService(db, catalogs, users, metricStore, progressStore, counterStore,
+                streaks, engine, clock, config.lateEventWindow());
+        AchievementReads reads = new AchievementReads(db, catalogs, userStore, progressStore, metricStore,
+                counterStore);
+        DefinitionService definitions = new DefinitionService(db, appStore, definitionStore, catalogs, clock);
+
         ErrorHandling.install(routing);
         Routes routes = new Routes(routing);
         new HealthApi(db).register(routes);
         new AppsApi(guard, apps).register(routes);
+        new DefinitionsApi(guard, definitions).register(routes);
+        new TrophyApi(guard, catalogs, users, events, reads).register(routes);
         routes.finish();
     }
 

@@ -1,0 +1,163 @@
+package io.accolade.api.trophy;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.accolade.api.Guard;
+import io.accolade.domain.Catalog;
+import io.accolade.http.ApiException;
+import io.accolade.http.Fields;
+import io.accolade.http.Json;
+import io.accolade.http.Routes;
+import io.accolade.http.Web;
+import io.accolade.service.AchievementReads;
+import io.accolade.service.Catalogs;
+import io.accolade.service.EventService;
+import io.accolade.service.UserService;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Trophy's application API under {@code /v1}: users, metric events, completions and achievement reads, with the
+ * paths, status codes and bodies Trophy's SDK sends and parses. Every route authenticates with {@code X-API-KEY}.
+ */
+public final class TrophyApi {
+    private final Guard guard;
+    private final Catalogs catalogs;
+    private final UserService users;
+    private final EventService events;
+    private final AchievementReads reads;
+
+    public TrophyApi(Guard guard, Catalogs catalogs, UserService users, EventService events, AchievementReads reads) {
+        this.guard = guard;
+        this.catalogs = catalogs;
+        this.users = users;
+        this.events = events;
+        this.reads = reads;
+    }
+
+    public void register(Routes r) {
+        r.post("/v1/users", (req, res) -> {
+            String app = guard.apiKey(req).appId();
+            Fields f = Web.object(req);
+            var identified = users.identify(app, f.requiredString("id"), TrophyJson.userPatch(f));
+            Web.send(res, 201, TrophyJson.user(identified.user()));
+        });
+        r.get("/v1/users/{id}", (req, res) -> {
+            String app = guard.apiKey(req).appId();
+            Web.ok(res, TrophyJson.user(users.get(app, Web.param(req, "id"))));
+        });
+        r.put("/v1/users/{id}", (req, res) -> {
+            String app = guard.apiKey(req).appId();
+            var identified = users.identify(app, Web.param(req, "id"), TrophyJson.userPatch(Web.object(req)));
+            Web.ok(res, TrophyJson.user(identified.user()));
+        });
+        r.patch("/v1/users/{id}", (req, res) -> {
+            String app = guard.apiKey(req).appId();
+            Web.ok(res, TrophyJson.user(users.update(app, Web.param(req, "id"), TrophyJson.userPatch(Web.object(req)))));
+        });
+        r.get("/v1/users/{id}/achievements", (req, res) -> {
+            String app = guard.apiKey(req).appId();
+            boolean all = Web.query(req, "includeIncomplete").map("true"::equals).orElse(false);
+            Catalog catalog = catalogs.of(app);
+            ArrayNode out = Json.MAPPER.createArrayNode();
+            for (var s : reads.ofUser(app, Web.param(req, "id"), all)) {
+                out.add(TrophyJson.withStats(TrophyJson.userAchievement(s.achievement(), s.progress(), catalog),
+                        s.completions(), s.rarity()));
+            }
+            Web.ok(res, out);
+        });
+        r.get("/v1/users/{id}/metrics", (req, res) -> {
+            String app = guard.apiKey(req).appId();
+            Catalog catalog = catalogs.of(app);
+            ArrayNode out = Json.MAPPER.createArrayNode();
+            reads.metricsOfUser(app, Web.param(req, "id")).forEach(m -> out.add(metric(m, catalog)));
+            Web.ok(res, out);
+        });
+        r.get("/v1/users/{id}/metrics/{key}", (req, res) -> {
+            String app = guard.apiKey(req).appId();
+            Web.ok(res, metric(reads.metricOfUser(app, Web.param(req, "id"), Web.param(req, "key")),
+                    catalogs.of(app)));
+        });
+        r.get("/v1/achievements", (req, res) -> {
+            String app = guard.apiKey(req).appId();
+            Map<String, String> filter = TrophyJson.attributeQuery(Web.query(req, "userAttributes")).orElse(null);
+            Catalog catalog = catalogs.of(app);
+            ArrayNode out = Json.MAPPER.createArrayNode();
+            for (var s : reads.all(app, filter)) {
+                out.add(TrophyJson.withStats(TrophyJson.achievement(s.achievement(), catalog), s.completions(),
+                        s.rarity()));
+            }
+            Web.ok(res, out);
+        });
+        r.post("/v1/metrics/{key}/event", (req, res) -> {
+            String app = guard.apiKey(req).appId();
+            Fields f = Web.object(req);
+            Fields user = f.requiredObject("user");
+            var event = new EventService.MetricEvent(Web.param(req, "key"), user.requiredString("id"),
+                    TrophyJson.userPatch(user), f.requiredNumber("value"),
+                    f.optionalStringMap("attributes").orElse(Map.of()), timestamp(f),
+                    Web.header(req, "Idempotency-Key"));
+            var result = events.record(app, event);
+            Catalog catalog = catalogs.of(app);
+            ObjectNode body = Fields.object();
+            body.put("eventId", result.eventId());
+            body.put("metricId", result.metric().id());
+            body.put("total", result.total());
+            ArrayNode achievements = body.putArray("achievements");
+            result.completed().forEach(u -> achievements.add(
+                    TrophyJson.userAchievement(u.achievement(), u.progress(), catalog)));
+            body.set("currentStreak", TrophyJson.streak(result.streak()).put("extended", result.streak().extended()));
+            body.putObject("points");
+            body.putObject("leaderboards");
+            if (result.idempotencyKey() != null) {
+                body.put("idempotencyKey", result.idempotencyKey());
+                body.put("idempotentReplayed", result.replayed());
+            }
+            Web.send(res, result.replayed() ? 202 : 201, body);
+        });
+        r.post("/v1/achievements/{key}/complete", (req, res) -> {
+            String app = guard.apiKey(req).appId();
+            Fields user = Web.object(req).requiredObject("user");
+            var result = events.complete(app, Web.param(req, "key"), user.requiredString("id"),
+                    TrophyJson.userPatch(user));
+            Catalog catalog = catalogs.of(app);
+            ObjectNode body = Fields.object();
+            body.put("completionId", result.achievement().progress().completionId());
+            body.set("achievement", TrophyJson.userAchievement(result.achievement().achievement(),
+                    result.achievement().progress(), catalog));
+            body.putObject("points");
+            ArrayNode all = body.putArray("achievements");
+            result.completed().forEach(u -> all.add(TrophyJson.userAchievement(u.achievement(), u.progress(),
+                    catalog)));
+            Web.send(res, result.created() ? 201 : 200, body);
+        });
+    }
+
+    private static ObjectNode metric(AchievementReads.MetricProgress m, Catalog catalog) {
+        ObjectNode n = Fields.object();
+        n.put("id", m.metric().id());
+        n.put("key", m.metric().key());
+        n.put("name", m.metric().name());
+        n.put("status", m.metric().status());
+        n.put("current", m.current());
+        n.put("units", m.metric().units());
+        ArrayNode list = n.putArray("achievements");
+        m.achievements().forEach(s -> list.add(TrophyJson.userAchievement(s.achievement(), s.progress(), catalog)));
+        return n;
+    }
+
+    /** The optional ISO-8601 {@code timestamp} of an event (with an offset or Z). */
+    private static Optional<Instant> timestamp(Fields f) {
+        return f.optionalString("timestamp").map(s -> {
+            try {
+                return OffsetDateTime.parse(s).toInstant();
+            } catch (DateTimeParseException e) {
+                throw ApiException.badRequest("'timestamp' must be an ISO-8601 date-time with an offset, e.g. "
+                        + "2025-01-01T12:00:00Z");
+            }
+        });
+    }
+}

@@ -1,0 +1,147 @@
+package io.accolade.api.trophy;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.accolade.domain.Achievement;
+import io.accolade.domain.AttributeFilter;
+import io.accolade.domain.Catalog;
+import io.accolade.domain.Progress;
+import io.accolade.domain.StreakView;
+import io.accolade.domain.Trigger;
+import io.accolade.domain.User;
+import io.accolade.http.Fields;
+import io.accolade.http.Json;
+import io.accolade.http.Times;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The JSON shapes of Trophy's API, field for field (names and nullability as Trophy's SDK 1.0.42 and the
+ * GET /users/{id}/achievements seed show them). Translation only: no rule of the engine lives here.
+ */
+final class TrophyJson {
+    private TrophyJson() {
+    }
+
+    /**
+     * AchievementResponse: the trigger's own fields only; {@code description} and {@code badgeUrl} always present
+     * (null when empty); {@code userAttributes}/{@code eventAttribute} only when filters are configured.
+     */
+    static ObjectNode achievement(Achievement a, Catalog catalog) {
+        ObjectNode n = Fields.object();
+        n.put("id", a.id());
+        n.put("name", a.name());
+        n.put("trigger", a.trigger().type());
+        n.put("description", a.description());
+        n.put("badgeUrl", a.badgeUrl());
+        n.put("key", a.key());
+        switch (a.trigger()) {
+            case Trigger.Metric m -> {
+                var metric = catalog.metric(m.metricKey());
+                n.put("metricId", metric.map(x -> x.id()).orElse(null));
+                n.put("metricValue", m.metricValue());
+                n.put("metricName", metric.map(x -> x.name()).orElse(m.metricKey()));
+            }
+            case Trigger.Streak s -> n.put("streakLength", s.length());
+            case Trigger.Composite c -> {
+                ArrayNode ids = n.putArray("achievementIds");
+                c.prerequisites().forEach(k -> catalog.achievement(k).ifPresent(p -> ids.add(p.id())));
+            }
+            case Trigger.Api api -> { }
+        }
+        if (!a.userAttributes().isEmpty()) {
+            n.set("userAttributes", filters(a.userAttributes()));
+        }
+        if (!a.eventAttributes().isEmpty()) {
+            AttributeFilter first = a.eventAttributes().getFirst();
+            n.putObject("eventAttribute").put("key", first.key()).put("value", first.value());
+            n.set("eventAttributes", filters(a.eventAttributes()));
+        }
+        return n;
+    }
+
+    /** UserAchievementResponse: plus {@code achievedAt} (null when not completed). */
+    static ObjectNode userAchievement(Achievement a, Progress p, Catalog catalog) {
+        ObjectNode n = achievement(a, catalog);
+        n.put("achievedAt", p == null ? null : Times.isoOrNull(p.firstUnlockedAt()));
+        return n;
+    }
+
+    static ObjectNode withStats(ObjectNode n, long completions, double rarity) {
+        n.put("completions", completions);
+        n.put("rarity", rarity);
+        return n;
+    }
+
+    static ObjectNode user(User u) {
+        ObjectNode n = Fields.object();
+        n.put("id", u.id());
+        n.put("email", u.email());
+        n.put("name", u.name());
+        n.put("tz", u.tz());
+        if (u.deviceTokens() == null) {
+            n.putNull("deviceTokens");
+        } else {
+            ArrayNode t = n.putArray("deviceTokens");
+            u.deviceTokens().forEach(t::add);
+        }
+        n.put("subscribeToEmails", u.subscribeToEmails());
+        ObjectNode attrs = n.putObject("attributes");
+        u.attributes().forEach(attrs::put);
+        n.put("control", u.control());
+        n.put("created", Times.iso(u.created()));
+        n.put("updated", Times.iso(u.updated()));
+        return n;
+    }
+
+    /** BaseStreakResponse fields; dates YYYY-MM-DD or null; freeze fields only when enabled. */
+    static ObjectNode streak(StreakView s) {
+        ObjectNode n = Fields.object();
+        n.put("length", s.length());
+        n.put("frequency", s.frequency());
+        n.put("started", s.started() == null ? null : s.started().toString());
+        n.put("periodStart", s.periodStart() == null ? null : s.periodStart().toString());
+        n.put("periodEnd", s.periodEnd() == null ? null : s.periodEnd().toString());
+        n.put("expires", s.expires() == null ? null : s.expires().toString());
+        if (s.freezes() != null) {
+            n.put("freezes", s.freezes());
+            n.put("maxFreezes", s.maxFreezes());
+        }
+        if (s.freezeAutoEarnInterval() != null) {
+            n.put("freezeAutoEarnInterval", s.freezeAutoEarnInterval());
+            n.put("freezeAutoEarnAmount", s.freezeAutoEarnAmount());
+        }
+        return n;
+    }
+
+    /** The user fields of a request body (UpsertedUser / UpdatedUser); unknown members are ignored, as Trophy does. */
+    static User.Patch userPatch(Fields f) {
+        return new User.Patch(f.optionalString("email"), f.optionalString("name"), f.optionalString("tz"),
+                f.optionalStringList("deviceTokens"), f.optionalBoolean("subscribeToEmails"),
+                f.optionalStringMap("attributes"));
+    }
+
+    /** {@code userAttributes=city:london,plan:pro}: every pair must be key:value. */
+    static Optional<Map<String, String>> attributeQuery(Optional<String> raw) {
+        if (raw.isEmpty() || raw.get().isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String pair : raw.get().split(",")) {
+            int colon = pair.indexOf(':');
+            if (colon <= 0) {
+                throw io.accolade.http.ApiException.badRequest(
+                        "'userAttributes' must be comma-separated key:value pairs");
+            }
+            out.put(pair.substring(0, colon), pair.substring(colon + 1));
+        }
+        return Optional.of(out);
+    }
+
+    private static ArrayNode filters(List<AttributeFilter> filters) {
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        filters.forEach(f -> out.addObject().put("key", f.key()).put("value", f.value()));
+        return out;
+    }
+}

@@ -1,0 +1,114 @@
+package io.accolade.domain;
+
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** A user of an app, identified by the app's own id. {@code tz} drives streak periods (UTC when unset). */
+public record User(String id, String email, String name, String tz, List<String> deviceTokens,
+                   boolean subscribeToEmails, Map<String, String> attributes, boolean control, long created,
+                   long updated) {
+
+    public ZoneId zone() {
+        return tz == null ? ZoneOffset.UTC : ZoneId.of(tz);
+    }
+
+    /**
+     * The fields a request passes about a user; empty means "leave as is". Attributes merge key by key, so inline
+     * identification that sends one attribute does not erase the others.
+     */
+    public record Patch(Optional<String> email, Optional<String> name, Optional<String> tz,
+                        Optional<List<String>> deviceTokens, Optional<Boolean> subscribeToEmails,
+                        Optional<Map<String, String>> attributes) {
+
+        public static Patch none() {
+            return new Patch(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.empty());
+        }
+
+        public boolean isEmpty() {
+            return email.isEmpty() && name.isEmpty() && tz.isEmpty() && deviceTokens.isEmpty()
+                    && subscribeToEmails.isEmpty() && attributes.isEmpty();
+        }
+
+        /** Checks values that do not depend on the stored user. */
+        public Patch validate(String prefix) {
+            tz.ifPresent(z -> validateZone(z, prefix + "tz"));
+            email.ifPresent(e -> {
+                if (e.length() > 254 || !e.matches("[^@\\s]+@[^@\\s]+")) {
+                    throw Rejection.invalid("'" + prefix + "email' is not an email address");
+                }
+            });
+            name.ifPresent(n -> {
+                if (n.length() > 200) {
+                    throw Rejection.invalid("'" + prefix + "name' must be at most 200 characters");
+                }
+            });
+            deviceTokens.ifPresent(t -> {
+                if (t.size() > 100 || t.stream().anyMatch(s -> s.isEmpty() || s.length() > 512)) {
+                    throw Rejection.invalid("'" + prefix + "deviceTokens' must hold at most 100 tokens of 1-512 characters");
+                }
+            });
+            attributes.ifPresent(a -> {
+                if (a.size() > 100) {
+                    throw Rejection.invalid("'" + prefix + "attributes' may hold at most 100 keys");
+                }
+                a.forEach((k, v) -> {
+                    if (!Ids.isKey(k)) {
+                        throw Rejection.invalid("'" + prefix + "attributes' key '" + Ids.abbreviate(k)
+                                + "' must be 1-64 letters, digits, '-', '_' or '.'");
+                    }
+                    if (v.length() > 1000) {
+                        throw Rejection.invalid("'" + prefix + "attributes." + k + "' must be at most 1000 characters");
+                    }
+                });
+            });
+            return this;
+        }
+    }
+
+    /** A new user from a patch. */
+    public static User create(String id, Patch p, long now) {
+        User blank = new User(id, null, null, null, null, true, Map.of(), false, now, now);
+        return blank.apply(p, now);
+    }
+
+    /** This user with the patch applied; {@code updated} moves only when something changed. */
+    public User apply(Patch p, long now) {
+        Map<String, String> attrs = attributes;
+        if (p.attributes().isPresent()) {
+            attrs = new LinkedHashMap<>(attributes);
+            attrs.putAll(p.attributes().get());
+        }
+        boolean subscribe = p.subscribeToEmails().orElse(subscribeToEmails);
+        String mail = p.email().orElse(email);
+        if (p.subscribeToEmails().orElse(false) && mail == null) {
+            throw Rejection.invalid("'email' is required when 'subscribeToEmails' is true");
+        }
+        User next = new User(id, mail, p.name().orElse(name), p.tz().orElse(tz),
+                p.deviceTokens().orElse(deviceTokens), subscribe, Map.copyOf(attrs), control, created, updated);
+        if (next.equals(this)) {
+            return this;
+        }
+        return new User(next.id, next.email, next.name, next.tz, next.deviceTokens, next.subscribeToEmails,
+                next.attributes, next.control, created, now);
+    }
+
+    /** IANA zone ids only ("Europe/London", "UTC"); fixed offsets like "+09:00" are refused. */
+    public static String validateZone(String tz, String field) {
+        try {
+            ZoneId z = ZoneId.of(tz);
+            if (tz.startsWith("+") || tz.startsWith("-") || tz.length() > 64) {
+                throw new DateTimeException("offset");
+            }
+            return z.getId();
+        } catch (DateTimeException e) {
+            throw Rejection.invalid("'" + field + "' must be an IANA time zone such as Europe/London, got '"
+                    + Ids.abbreviate(tz) + "'");
+        }
+    }
+}

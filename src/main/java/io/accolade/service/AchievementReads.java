@@ -1,0 +1,166 @@
+package io.accolade.service;
+
+import io.accolade.domain.Achievement;
+import io.accolade.domain.AchievementStatus;
+import io.accolade.domain.AttributeFilter;
+import io.accolade.domain.Catalog;
+import io.accolade.domain.Ids;
+import io.accolade.domain.Metric;
+import io.accolade.domain.Progress;
+import io.accolade.domain.Rejection;
+import io.accolade.domain.User;
+import io.accolade.store.CounterStore;
+import io.accolade.store.Database;
+import io.accolade.store.MetricStore;
+import io.accolade.store.ProgressStore;
+import io.accolade.store.UserStore;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Trophy's reads of achievements and metrics. Completions and rarity come from the counters the engine keeps, so
+ * a read costs O(definitions), never a scan of users.
+ */
+public final class AchievementReads {
+    private final Database db;
+    private final Catalogs catalogs;
+    private final UserStore users;
+    private final ProgressStore progress;
+    private final MetricStore metrics;
+    private final CounterStore counters;
+
+    public AchievementReads(Database db, Catalogs catalogs, UserStore users, ProgressStore progress,
+                            MetricStore metrics, CounterStore counters) {
+        this.db = db;
+        this.catalogs = catalogs;
+        this.users = users;
+        this.progress = progress;
+        this.metrics = metrics;
+        this.counters = counters;
+    }
+
+    /** An achievement with its global statistics, and the user's record when a user is asked about. */
+    public record Stat(Achievement achievement, long completions, double rarity, Progress progress) {
+    }
+
+    /** Completions and rarity of the app's achievements. */
+    public record Stats(Map<String, Long> completions, long users) {
+        public long completions(String key) {
+            return completions.getOrDefault(key, 0L);
+        }
+
+        /** Percentage of the app's users who completed it, two decimals. */
+        public double rarity(String key) {
+            if (users <= 0) {
+                return 0;
+            }
+            return Math.round(10_000.0 * completions(key) / users) / 100.0;
+        }
+    }
+
+    public Stats stats(String appId) {
+        Map<String, Long> all = db.read(c -> counters.all(c, appId));
+        Map<String, Long> completions = new HashMap<>();
+        String prefix = CounterStore.completions("");
+        all.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                completions.put(k.substring(prefix.length()), v);
+            }
+        });
+        return new Stats(completions, all.getOrDefault(CounterStore.USERS, 0L));
+    }
+
+    /** GET /achievements: active achievements (those a user with {@code userAttributes} could earn, if given). */
+    public List<Stat> all(String appId, Map<String, String> userAttributes) {
+        Catalog catalog = catalogs.of(appId);
+        Stats stats = stats(appId);
+        List<Stat> out = new ArrayList<>();
+        for (Achievement a : catalog.achievements()) {
+            if (!a.isActive()) {
+                continue;
+            }
+            if (userAttributes != null && !AttributeFilter.allMatch(a.userAttributes(), userAttributes)) {
+                continue;
+            }
+            out.add(new Stat(a, stats.completions(a.key()), stats.rarity(a.key()), null));
+        }
+        return out;
+    }
+
+    /**
+     * GET /users/{id}/achievements: the user's completed achievements (locked ones included: the user has them);
+     * with {@code includeIncomplete}, also the active ones the user can still earn, with no achievedAt.
+     */
+    public List<Stat> ofUser(String appId, String userId, boolean includeIncomplete) {
+        Catalog catalog = catalogs.of(appId);
+        User user = requireUser(appId, userId);
+        Map<String, Progress> mine = progressOf(appId, userId);
+        Stats stats = stats(appId);
+        List<Stat> out = new ArrayList<>();
+        for (Achievement a : catalog.achievements()) {
+            Progress p = mine.get(a.key());
+            boolean completed = p != null && p.completed();
+            boolean show = a.status() != AchievementStatus.INACTIVE
+                    && (completed || (includeIncomplete && a.isActive() && a.accessibleTo(user.attributes())));
+            if (show) {
+                out.add(new Stat(a, stats.completions(a.key()), stats.rarity(a.key()), p));
+            }
+        }
+        return out;
+    }
+
+    /** A metric with the user's total and the user's progress on each of its achievements. */
+    public record MetricProgress(Metric metric, double current, List<Stat> achievements) {
+    }
+
+    public List<MetricProgress> metricsOfUser(String appId, String userId) {
+        Catalog catalog = catalogs.of(appId);
+        requireUser(appId, userId);
+        Map<String, Double> totals = db.read(c -> metrics.totals(c, appId, userId));
+        Map<String, Progress> mine = progressOf(appId, userId);
+        List<MetricProgress> out = new ArrayList<>();
+        for (Metric m : catalog.metrics()) {
+            if (!m.archived()) {
+                out.add(metricProgress(catalog, m, totals.getOrDefault(m.key(), 0.0), mine));
+            }
+        }
+        return out;
+    }
+
+    public MetricProgress metricOfUser(String appId, String userId, String metricKey) {
+        Catalog catalog = catalogs.of(appId);
+        Metric m = catalog.metric(metricKey)
+                .orElseThrow(() -> Rejection.notFound("Metric Not Found: '" + Ids.abbreviate(metricKey) + "'"));
+        requireUser(appId, userId);
+        double total = db.read(c -> metrics.total(c, appId, userId, metricKey));
+        return metricProgress(catalog, m, total, progressOf(appId, userId));
+    }
+
+    private MetricProgress metricProgress(Catalog catalog, Metric m, double total, Map<String, Progress> mine) {
+        List<Stat> list = new ArrayList<>();
+        for (Achievement a : catalog.achievementsOfMetric(m.key())) {
+            Progress p = mine.get(a.key());
+            boolean completed = p != null && p.completed();
+            if (a.isActive() || (completed && a.status() == AchievementStatus.LOCKED)) {
+                list.add(new Stat(a, 0, 0, p));
+            }
+        }
+        return new MetricProgress(m, total, list);
+    }
+
+    private User requireUser(String appId, String userId) {
+        if (!Ids.isUserId(userId)) {
+            throw Rejection.notFound("User Not Found: '" + Ids.abbreviate(userId) + "'");
+        }
+        return db.read(c -> users.find(c, appId, userId))
+                .orElseThrow(() -> Rejection.notFound("User Not Found: '" + Ids.abbreviate(userId) + "'"));
+    }
+
+    private Map<String, Progress> progressOf(String appId, String userId) {
+        Map<String, Progress> out = new HashMap<>();
+        db.read(c -> progress.forUser(c, appId, userId)).forEach(p -> out.put(p.achievementKey(), p));
+        return out;
+    }
+}

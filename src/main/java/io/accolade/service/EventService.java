@@ -1,0 +1,188 @@
+package io.accolade.service;
+
+import io.accolade.domain.Achievement;
+import io.accolade.domain.AchievementEngine;
+import io.accolade.domain.AchievementStatus;
+import io.accolade.domain.Catalog;
+import io.accolade.domain.Ids;
+import io.accolade.domain.Metric;
+import io.accolade.domain.Progress;
+import io.accolade.domain.Rejection;
+import io.accolade.domain.StreakView;
+import io.accolade.domain.User;
+import io.accolade.domain.UserProgress;
+import io.accolade.store.CounterStore;
+import io.accolade.store.Database;
+import io.accolade.store.MetricStore;
+import io.accolade.store.ProgressStore;
+import java.sql.Connection;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The write paths of Trophy's dialect: metric events and completions. Each runs in one transaction that starts by
+ * locking the user (see {@link UserService#lockOrCreate}), so concurrent events for one user are applied one after
+ * the other and none is lost; an unlock is decided under that lock, so it happens exactly once.
+ */
+public final class EventService {
+    /** How far an event's timestamp may lie ahead of the server clock (client clock skew). */
+    static final Duration FUTURE_SKEW = Duration.ofMinutes(5);
+
+    private final Database db;
+    private final Catalogs catalogs;
+    private final UserService users;
+    private final MetricStore metrics;
+    private final ProgressStore progress;
+    private final CounterStore counters;
+    private final StreakService streaks;
+    private final AchievementEngine engine;
+    private final Clock clock;
+    private final Duration lateWindow;
+
+    public EventService(Database db, Catalogs catalogs, UserService users, MetricStore metrics,
+                        ProgressStore progress, CounterStore counters, StreakService streaks,
+                        AchievementEngine engine, Clock clock, Duration lateWindow) {
+        this.db = db;
+        this.catalogs = catalogs;
+        this.users = users;
+        this.metrics = metrics;
+        this.progress = progress;
+        this.counters = counters;
+        this.streaks = streaks;
+        this.engine = engine;
+        this.clock = clock;
+        this.lateWindow = lateWindow;
+    }
+
+    /** An achievement with the user's record of it (achievedAt = first unlock). */
+    public record Unlocked(Achievement achievement, Progress progress) {
+    }
+
+    public record EventResult(String eventId, Metric metric, double total, List<Unlocked> completed,
+                              StreakView streak, String idempotencyKey, boolean replayed) {
+    }
+
+    /** A metric event as received. */
+    public record MetricEvent(String metricKey, String userId, User.Patch user, double value,
+                              Map<String, String> attributes, Optional<Instant> timestamp,
+                              Optional<String> idempotencyKey) {
+    }
+
+    /** Thrown inside the transaction to roll back everything when the idempotency key was seen before. */
+    private static final class Replay extends RuntimeException {
+        final String eventId;
+
+        Replay(String eventId) {
+            super(null, null, false, false);
+            this.eventId = eventId;
+        }
+    }
+
+    public EventResult record(String appId, MetricEvent e) {
+        Ids.userId(e.userId(), "user.id");
+        e.user().validate("user.");
+        Catalog catalog = catalogs.of(appId);
+        Metric metric = catalog.metric(e.metricKey())
+                .orElseThrow(() -> Rejection.notFound("Metric Not Found: '" + Ids.abbreviate(e.metricKey()) + "'"));
+        if (metric.archived()) {
+            throw Rejection.unprocessable("metric '" + metric.key() + "' is archived and takes no events");
+        }
+        e.idempotencyKey().ifPresent(k -> {
+            if (k.isEmpty() || k.length() > 255) {
+                throw Rejection.invalid("'Idempotency-Key' must be 1-255 characters");
+            }
+        });
+        long now = clock.millis();
+        long eventTime = eventTime(e.timestamp(), now);
+        String eventId = UUID.randomUUID().toString();
+        try {
+            return db.transaction(c -> {
+                var identified = users.lockOrCreate(c, appId, e.userId(), e.user(), now);
+                if (e.idempotencyKey().isPresent()) {
+                    Optional<String> earlier = metrics.claimIdempotencyKey(c, appId, e.userId(), metric.key(),
+                            e.idempotencyKey().get(), eventId, now);
+                    if (earlier.isPresent()) {
+                        throw new Replay(earlier.get());
+                    }
+                }
+                double total = metrics.addToTotal(c, appId, e.userId(), metric.key(), e.value(), now);
+                metrics.insertEvent(c, appId, e.userId(), eventId, metric.key(), e.value(), e.attributes(),
+                        eventTime, now);
+                UserProgress book = new UserProgress(progress.forUser(c, appId, e.userId()));
+                Map<String, String> attrs = identified.user().attributes();
+                engine.onMetricEvent(catalog, book, attrs, metric.key(), e.value(), total, e.attributes(), now);
+                StreakView streak = streaks.onEvent(c, appId, identified.user(), catalog, book, metric.key(),
+                        e.value(), eventTime, now);
+                List<Unlocked> completed = persist(c, appId, e.userId(), book);
+                return new EventResult(eventId, metric, total, completed, streak, e.idempotencyKey().orElse(null),
+                        false);
+            });
+        } catch (Replay replay) {
+            // Nothing of this request was written. Answer with the current state, as Trophy does.
+            return db.read(c -> {
+                double total = metrics.total(c, appId, e.userId(), metric.key());
+                StreakView streak = streaks.current(c, appId, e.userId()).asExtended(false);
+                return new EventResult(replay.eventId, metric, total, List.of(), streak,
+                        e.idempotencyKey().orElse(null), true);
+            });
+        }
+    }
+
+    /** A completion: the result for the requested achievement, plus every achievement this call completed. */
+    public record CompletionResult(Unlocked achievement, List<Unlocked> completed, boolean created) {
+    }
+
+    public CompletionResult complete(String appId, String achievementKey, String userId, User.Patch patch) {
+        Ids.userId(userId, "user.id");
+        patch.validate("user.");
+        Catalog catalog = catalogs.of(appId);
+        Achievement a = catalog.achievement(achievementKey)
+                .filter(x -> x.status() != AchievementStatus.INACTIVE)
+                .orElseThrow(() -> Rejection.notFound("Achievement Not Found: '" + Ids.abbreviate(achievementKey)
+                        + "'"));
+        long now = clock.millis();
+        return db.transaction(c -> {
+            var identified = users.lockOrCreate(c, appId, userId, patch, now);
+            UserProgress book = new UserProgress(progress.forUser(c, appId, userId));
+            boolean created = engine.complete(catalog, book, identified.user().attributes(), a, now);
+            List<Unlocked> completed = persist(c, appId, userId, book);
+            Progress mine = book.get(a.key()).orElseThrow();
+            return new CompletionResult(new Unlocked(a, mine), completed, created);
+        });
+    }
+
+    /** Stores changed records and counts first completions; returns them in completion order. */
+    List<Unlocked> persist(Connection c, String appId, String userId, UserProgress book) {
+        progress.save(c, appId, userId, book.changed());
+        Map<String, Long> deltas = new LinkedHashMap<>();
+        List<Unlocked> completed = book.completedNow().stream()
+                .map(a -> new Unlocked(a, book.get(a.key()).orElseThrow()))
+                .toList();
+        completed.forEach(u -> deltas.put(CounterStore.completions(u.achievement().key()), 1L));
+        counters.add(c, appId, deltas);
+        return completed;
+    }
+
+    /** The event's time: now, or a client timestamp inside [now - late window, now + skew]. */
+    long eventTime(Optional<Instant> timestamp, long now) {
+        if (timestamp.isEmpty()) {
+            return now;
+        }
+        long t = timestamp.get().toEpochMilli();
+        if (t > now + FUTURE_SKEW.toMillis()) {
+            throw Rejection.unprocessable("'timestamp' lies in the future (more than " + FUTURE_SKEW.toMinutes()
+                    + " minutes ahead of the server clock)");
+        }
+        if (t < now - lateWindow.toMillis()) {
+            throw Rejection.unprocessable("'timestamp' is older than the late-event window of "
+                    + lateWindow.toDays() + " days (ACCOLADE_LATE_EVENT_WINDOW)");
+        }
+        return t;
+    }
+}

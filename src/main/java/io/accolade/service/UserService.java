@@ -1,0 +1,94 @@
+package io.accolade.service;
+
+import io.accolade.domain.Ids;
+import io.accolade.domain.Rejection;
+import io.accolade.domain.User;
+import io.accolade.store.CounterStore;
+import io.accolade.store.Database;
+import io.accolade.store.UserStore;
+import java.sql.Connection;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+
+/** Users: identification (upsert), reads, updates; and the per-user lock every write path starts with. */
+public final class UserService {
+    private final Database db;
+    private final UserStore users;
+    private final CounterStore counters;
+    private final Clock clock;
+
+    public UserService(Database db, UserStore users, CounterStore counters, Clock clock) {
+        this.db = db;
+        this.users = users;
+        this.counters = counters;
+        this.clock = clock;
+    }
+
+    /** A user after identification, and whether this call created it. */
+    public record Identified(User user, boolean created) {
+    }
+
+    /**
+     * Within a write transaction: creates the user or applies the patch, and holds the user's lock until commit.
+     * This is the first statement of every write for a user.
+     */
+    public Identified lockOrCreate(Connection c, String appId, String userId, User.Patch patch, long now) {
+        Optional<User> existing = users.lock(c, appId, userId);
+        if (existing.isEmpty()) {
+            User fresh = User.create(userId, patch, now);
+            if (users.insertIfAbsent(c, appId, fresh)) {
+                counters.add(c, appId, Map.of(CounterStore.USERS, 1L));
+                return new Identified(fresh, true);
+            }
+            // Created concurrently by another transaction, which has committed by now: lock it and update.
+            existing = users.lock(c, appId, userId);
+        }
+        User before = existing.orElseThrow();
+        User after = before.apply(patch, now);
+        if (after != before) {
+            users.update(c, appId, after);
+        }
+        return new Identified(after, false);
+    }
+
+    /** Within a write transaction: locks an existing user (404 when absent). */
+    public User lockExisting(Connection c, String appId, String userId) {
+        return users.lock(c, appId, userId).orElseThrow(() -> Rejection.notFound("User Not Found: '"
+                + Ids.abbreviate(userId) + "'"));
+    }
+
+    /** PUT /users/{id} and POST /users: create or update. */
+    public Identified identify(String appId, String userId, User.Patch patch) {
+        Ids.userId(userId, "id");
+        patch.validate("");
+        long now = clock.millis();
+        return db.transaction(c -> lockOrCreate(c, appId, userId, patch, now));
+    }
+
+    /** PATCH /users/{id}: the user must exist. */
+    public User update(String appId, String userId, User.Patch patch) {
+        patch.validate("");
+        long now = clock.millis();
+        return db.transaction(c -> {
+            User before = lockExisting(c, appId, userId);
+            User after = before.apply(patch, now);
+            if (after != before) {
+                users.update(c, appId, after);
+            }
+            return after;
+        });
+    }
+
+    public User get(String appId, String userId) {
+        return find(appId, userId).orElseThrow(() -> Rejection.notFound("User Not Found: '"
+                + Ids.abbreviate(userId) + "'"));
+    }
+
+    public Optional<User> find(String appId, String userId) {
+        if (!Ids.isUserId(userId)) {
+            return Optional.empty();
+        }
+        return db.read(c -> users.find(c, appId, userId));
+    }
+}

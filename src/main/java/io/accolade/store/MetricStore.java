@@ -1,0 +1,62 @@
+package io.accolade.store;
+
+import java.sql.Connection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** Metric totals per user, the event log, and idempotency keys of events. */
+public final class MetricStore {
+
+    /** Adds {@code value} to the user's total and returns the new total (one statement on both engines). */
+    public double addToTotal(Connection c, String appId, String userId, String metricKey, double value, long now) {
+        return Sql.one(c, "INSERT INTO metric_totals (app_id, user_id, metric_key, total, updated_at) "
+                        + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (app_id, user_id, metric_key) DO UPDATE SET "
+                        + "total = metric_totals.total + excluded.total, updated_at = excluded.updated_at "
+                        + "RETURNING total",
+                rs -> rs.getDouble(1), appId, userId, metricKey, value, now).orElseThrow();
+    }
+
+    public double total(Connection c, String appId, String userId, String metricKey) {
+        return Sql.one(c, "SELECT total FROM metric_totals WHERE app_id = ? AND user_id = ? AND metric_key = ?",
+                rs -> rs.getDouble(1), appId, userId, metricKey).orElse(0.0);
+    }
+
+    public Map<String, Double> totals(Connection c, String appId, String userId) {
+        Map<String, Double> out = new HashMap<>();
+        Sql.list(c, "SELECT metric_key, total FROM metric_totals WHERE app_id = ? AND user_id = ?", rs -> {
+            out.put(rs.getString(1), rs.getDouble(2));
+            return null;
+        }, appId, userId);
+        return out;
+    }
+
+    public void insertEvent(Connection c, String appId, String userId, String eventId, String metricKey,
+                            double value, Map<String, String> attributes, long eventTime, long receivedAt) {
+        Sql.update(c, "INSERT INTO events (app_id, user_id, event_id, metric_key, value, attributes, event_time, "
+                        + "received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", appId, userId, eventId, metricKey, value,
+                attributes == null || attributes.isEmpty() ? null : JsonColumns.write(attributes), eventTime,
+                receivedAt);
+    }
+
+    /**
+     * Claims an idempotency key for an event. Empty when claimed; otherwise the id of the event that claimed it
+     * first. On PostgreSQL a concurrent claim of the same key waits for the first transaction and then sees it.
+     */
+    public Optional<String> claimIdempotencyKey(Connection c, String appId, String userId, String metricKey,
+                                                String key, String eventId, long now) {
+        int inserted = Sql.update(c, "INSERT INTO idempotency_keys (app_id, user_id, metric_key, idem_key, event_id, "
+                + "created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (app_id, user_id, metric_key, idem_key) "
+                + "DO NOTHING", appId, userId, metricKey, key, eventId, now);
+        if (inserted == 1) {
+            return Optional.empty();
+        }
+        return Sql.one(c, "SELECT event_id FROM idempotency_keys WHERE app_id = ? AND user_id = ? AND metric_key = ? "
+                + "AND idem_key = ?", rs -> rs.getString(1), appId, userId, metricKey, key);
+    }
+
+    public Optional<String> idempotentEvent(Connection c, String appId, String userId, String metricKey, String key) {
+        return Sql.one(c, "SELECT event_id FROM idempotency_keys WHERE app_id = ? AND user_id = ? AND metric_key = ? "
+                + "AND idem_key = ?", rs -> rs.getString(1), appId, userId, metricKey, key);
+    }
+}

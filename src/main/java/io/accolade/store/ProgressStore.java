@@ -1,0 +1,72 @@
+package io.accolade.store;
+
+import io.accolade.domain.Progress;
+import io.accolade.domain.ProgressState;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Progress records: one per (app, user, achievement), whichever dialect wrote it. */
+public final class ProgressStore {
+    private static final String COLUMNS = "user_id, ach_key, state, steps, metric_progress, unlock_count, "
+            + "first_unlocked_at, last_unlocked_at, completion_id, created_at, updated_at";
+
+    /** A progress record with the user it belongs to (Mobage reads several users at once). */
+    public record Row(String userId, Progress progress) {
+    }
+
+    public List<Progress> forUser(Connection c, String appId, String userId) {
+        return Sql.list(c, "SELECT " + COLUMNS + " FROM progress WHERE app_id = ? AND user_id = ?",
+                rs -> row(rs).progress(), appId, userId);
+    }
+
+    /** Writes the records a unit of work changed (insert or replace). */
+    public void save(Connection c, String appId, String userId, List<Progress> changed) {
+        List<Object[]> rows = new ArrayList<>(changed.size());
+        for (Progress p : changed) {
+            rows.add(new Object[] {appId, userId, p.achievementKey(), p.state().name(), p.steps(), p.metricProgress(),
+                p.unlockCount(), p.firstUnlockedAt(), p.lastUnlockedAt(), p.completionId(), p.createdAt(),
+                p.updatedAt()});
+        }
+        Sql.batch(c, "INSERT INTO progress (app_id, user_id, ach_key, state, steps, metric_progress, unlock_count, "
+                + "first_unlocked_at, last_unlocked_at, completion_id, created_at, updated_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (app_id, user_id, ach_key) DO UPDATE SET "
+                + "state = excluded.state, steps = excluded.steps, metric_progress = excluded.metric_progress, "
+                + "unlock_count = excluded.unlock_count, first_unlocked_at = excluded.first_unlocked_at, "
+                + "last_unlocked_at = excluded.last_unlocked_at, completion_id = excluded.completion_id, "
+                + "updated_at = excluded.updated_at", rows);
+    }
+
+    /**
+     * Records of several users (and optionally only some achievements), for Mobage's collection reads. The caller
+     * filters, sorts and pages in memory: the set is bounded by users × definitions of one request.
+     */
+    public List<Row> forUsers(Connection c, String appId, List<String> userIds, List<String> achievementKeys) {
+        if (userIds.isEmpty()) {
+            return List.of();
+        }
+        List<Object> params = new ArrayList<>();
+        params.add(appId);
+        params.addAll(userIds);
+        String sql = "SELECT " + COLUMNS + " FROM progress WHERE app_id = ? AND user_id IN ("
+                + Sql.placeholders(userIds.size()) + ")";
+        if (achievementKeys != null) {
+            if (achievementKeys.isEmpty()) {
+                return List.of();
+            }
+            sql += " AND ach_key IN (" + Sql.placeholders(achievementKeys.size()) + ")";
+            params.addAll(achievementKeys);
+        }
+        return Sql.list(c, sql, ProgressStore::row, params.toArray());
+    }
+
+    static Row row(ResultSet rs) throws SQLException {
+        return new Row(rs.getString("user_id"), new Progress(rs.getString("ach_key"),
+                ProgressState.valueOf(rs.getString("state")), rs.getLong("steps"), rs.getDouble("metric_progress"),
+                rs.getInt("unlock_count"), Sql.nullableLong(rs, "first_unlocked_at"),
+                Sql.nullableLong(rs, "last_unlocked_at"), rs.getString("completion_id"), rs.getLong("created_at"),
+                rs.getLong("updated_at")));
+    }
+}
