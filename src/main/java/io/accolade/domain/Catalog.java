@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import io.accolade.domain.streak.StreakSettings;
 
 /**
  * One app's definitions, indexed the way the engine asks for them: achievements of a metric, streak achievements,
@@ -22,8 +23,13 @@ public final class Catalog {
     private final Map<String, List<Achievement>> byMetric;
     private final List<Achievement> streakAchievements;
     private final List<Achievement> composites;
+    private final StreakSettings streak;
 
     public Catalog(List<Metric> metrics, List<Achievement> achievements) {
+        this(metrics, achievements, StreakSettings.disabled());
+    }
+
+    public Catalog(List<Metric> metrics, List<Achievement> achievements, StreakSettings streak) {
         Map<String, Metric> m = new LinkedHashMap<>();
         metrics.stream().sorted(Comparator.comparingLong(Metric::createdAt).thenComparing(Metric::key))
                 .forEach(x -> m.put(x.key(), x));
@@ -46,6 +52,16 @@ public final class Catalog {
         this.byMetric = bm;
         this.streakAchievements = List.copyOf(streaks);
         this.composites = List.copyOf(comps);
+        this.streak = streak;
+    }
+
+    /** The app's streak rules (disabled when never configured). */
+    public StreakSettings streak() {
+        return streak;
+    }
+
+    public Catalog withStreak(StreakSettings s) {
+        return new Catalog(List.copyOf(metrics.values()), List.copyOf(achievements.values()), s);
     }
 
     public static Catalog empty() {
@@ -94,25 +110,25 @@ public final class Catalog {
     public Catalog with(Achievement a) {
         Map<String, Achievement> copy = new LinkedHashMap<>(achievements);
         copy.put(a.key(), a);
-        return new Catalog(List.copyOf(metrics.values()), List.copyOf(copy.values()));
+        return new Catalog(List.copyOf(metrics.values()), List.copyOf(copy.values()), streak);
     }
 
     public Catalog with(Metric m) {
         Map<String, Metric> copy = new LinkedHashMap<>(metrics);
         copy.put(m.key(), m);
-        return new Catalog(List.copyOf(copy.values()), List.copyOf(achievements.values()));
+        return new Catalog(List.copyOf(copy.values()), List.copyOf(achievements.values()), streak);
     }
 
     public Catalog withoutAchievement(String key) {
         Map<String, Achievement> copy = new LinkedHashMap<>(achievements);
         copy.remove(key);
-        return new Catalog(List.copyOf(metrics.values()), List.copyOf(copy.values()));
+        return new Catalog(List.copyOf(metrics.values()), List.copyOf(copy.values()), streak);
     }
 
     public Catalog withoutMetric(String key) {
         Map<String, Metric> copy = new LinkedHashMap<>(metrics);
         copy.remove(key);
-        return new Catalog(List.copyOf(copy.values()), List.copyOf(achievements.values()));
+        return new Catalog(List.copyOf(copy.values()), List.copyOf(achievements.values()), streak);
     }
 
     /** Achievements that name {@code key} as a prerequisite. */
@@ -146,6 +162,11 @@ public final class Catalog {
                     }
                 }
                 default -> { }
+            }
+        }
+        for (String m : streak.metrics().keySet()) {
+            if (!metrics.containsKey(m)) {
+                throw Rejection.unprocessable("'streak.metrics': unknown metric '" + m + "'");
             }
         }
         // Prerequisite cycles: depth-first search with colours.

@@ -5,18 +5,21 @@ import io.accolade.api.HealthApi;
 import io.accolade.api.RateLimiter;
 import io.accolade.api.admin.AppsApi;
 import io.accolade.api.admin.DefinitionsApi;
+import io.accolade.api.trophy.StreakApi;
 import io.accolade.api.trophy.TrophyApi;
 import io.accolade.domain.AchievementEngine;
 import io.accolade.service.AchievementReads;
 import io.accolade.service.Catalogs;
 import io.accolade.service.DefinitionService;
 import io.accolade.service.EventService;
+import io.accolade.service.StreakScheduler;
 import io.accolade.service.StreakService;
 import io.accolade.service.UserService;
 import io.accolade.store.CounterStore;
 import io.accolade.store.DefinitionStore;
 import io.accolade.store.MetricStore;
 import io.accolade.store.ProgressStore;
+import io.accolade.store.StreakStore;
 import io.accolade.store.UserStore;
 import java.util.UUID;
 import io.accolade.auth.Authenticator;
@@ -29,6 +32,8 @@ import io.accolade.store.Database;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.logging.Logger;
 
 /**
@@ -41,11 +46,13 @@ public final class Accolade implements AutoCloseable {
     private final Config config;
     private final Database db;
     private final WebServer server;
+    private final List<AutoCloseable> background;
 
-    private Accolade(Config config, Database db, WebServer server) {
+    private Accolade(Config config, Database db, WebServer server, List<AutoCloseable> background) {
         this.config = config;
         this.db = db;
         this.server = server;
+        this.background = background;
     }
 
     /** Opens the store, migrates it, wires the services and starts listening. */
@@ -54,7 +61,8 @@ public final class Accolade implements AutoCloseable {
         try {
             db.migrate();
             HttpRouting.Builder routing = HttpRouting.builder();
-            routing(routing, db, config, clock);
+            List<AutoCloseable> background = new ArrayList<>();
+            routing(routing, db, config, clock, background);
             WebServer server = WebServer.builder()
                     .host(config.host())
                     .port(config.port())
@@ -68,18 +76,20 @@ public final class Accolade implements AutoCloseable {
             try {
                 server.start();
             } catch (RuntimeException e) {
+                closeAll(background);
                 throw new ConfigException(Config.Setting.PORT, "cannot listen on " + config.host() + ":"
                         + config.port() + ": " + rootMessage(e));
             }
-            return new Accolade(config, db, server);
+            return new Accolade(config, db, server, background);
         } catch (RuntimeException e) {
             db.close();
             throw e;
         }
     }
 
-    /** The whole HTTP surface. */
-    static void routing(HttpRouting.Builder routing, Database db, Config config, Clock clock) {
+    /** The whole HTTP surface; background tasks it starts are added to {@code background}. */
+    static void routing(HttpRouting.Builder routing, Database db, Config config, Clock clock,
+                        List<AutoCloseable> background) {
         AppStore appStore = new AppStore();
         ConfigVersion version = new ConfigVersion(db, appStore);
         Authenticator auth = Authenticator.create(db, appStore, version, clock, config.adminToken());
@@ -91,15 +101,19 @@ public final class Accolade implements AutoCloseable {
         ProgressStore progressStore = new ProgressStore();
         MetricStore metricStore = new MetricStore();
         CounterStore counterStore = new CounterStore();
-        Catalogs catalogs = new Catalogs(db, definitionStore, version);
+        StreakStore streakStore = new StreakStore();
+        Catalogs catalogs = new Catalogs(db, definitionStore, streakStore, version);
         AchievementEngine engine = new AchievementEngine(() -> UUID.randomUUID().toString());
         UserService users = new UserService(db, userStore, counterStore, clock);
-        StreakService streaks = new StreakService();
+        StreakService streaks = new StreakService(db, catalogs, streakStore, userStore, engine, clock,
+                config.lateEventWindow());
         EventService events = new EventService(db, catalogs, users, metricStore, progressStore, counterStore,
                 streaks, engine, clock, config.lateEventWindow());
         AchievementReads reads = new AchievementReads(db, catalogs, userStore, progressStore, metricStore,
                 counterStore);
-        DefinitionService definitions = new DefinitionService(db, appStore, definitionStore, catalogs, clock);
+        DefinitionService definitions = new DefinitionService(db, appStore, definitionStore, streakStore, catalogs,
+                clock);
+        background.add(new StreakScheduler(db, streakStore, userStore, streaks, clock, 30_000).start());
 
         ErrorHandling.install(routing);
         Routes routes = new Routes(routing);
@@ -107,6 +121,7 @@ public final class Accolade implements AutoCloseable {
         new AppsApi(guard, apps).register(routes);
         new DefinitionsApi(guard, definitions).register(routes);
         new TrophyApi(guard, catalogs, users, events, reads).register(routes);
+        new StreakApi(guard, streaks).register(routes);
         routes.finish();
     }
 
@@ -125,6 +140,16 @@ public final class Accolade implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new ConfigException(Config.Setting.DATA_DIR, "cannot open the embedded store in "
                     + config.dataDir().toAbsolutePath() + ": " + rootMessage(e));
+        }
+    }
+
+    private static void closeAll(List<AutoCloseable> tasks) {
+        for (AutoCloseable t : tasks) {
+            try {
+                t.close();
+            } catch (Exception e) {
+                LOG.warning("cannot stop " + t + ": " + e.getMessage());
+            }
         }
     }
 
@@ -149,10 +174,20 @@ public final class Accolade implements AutoCloseable {
         return config;
     }
 
+    /** Runs one pass of every background task now (operators' "catch up", and tests with a moved clock). */
+    public void runBackgroundOnce() {
+        for (AutoCloseable t : background) {
+            if (t instanceof StreakScheduler s) {
+                s.runOnce();
+            }
+        }
+    }
+
     /** Stops accepting connections, lets in-flight requests finish (up to the grace period), then closes the pool. */
     @Override
     public void close() {
         try {
+            closeAll(background);
             server.stop();
         } finally {
             db.close();

@@ -1,9 +1,11 @@
 package io.accolade.service;
 
 import io.accolade.domain.Catalog;
+import io.accolade.domain.streak.StreakSettings;
 import io.accolade.store.ConfigVersion;
 import io.accolade.store.Database;
 import io.accolade.store.DefinitionStore;
+import io.accolade.store.StreakStore;
 import java.sql.Connection;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -18,12 +20,14 @@ public final class Catalogs {
 
     private final Database db;
     private final DefinitionStore defs;
+    private final StreakStore streaks;
     private final ConfigVersion config;
     private final ConcurrentHashMap<String, Entry> cache = new ConcurrentHashMap<>();
 
-    public Catalogs(Database db, DefinitionStore defs, ConfigVersion config) {
+    public Catalogs(Database db, DefinitionStore defs, StreakStore streaks, ConfigVersion config) {
         this.db = db;
         this.defs = defs;
+        this.streaks = streaks;
         this.config = config;
     }
 
@@ -40,7 +44,8 @@ public final class Catalogs {
 
     /** Reads the definitions inside a caller's transaction (admin writes validate against the current set). */
     public Catalog load(Connection c, String appId) {
-        return new Catalog(defs.metrics(c, appId), defs.achievements(c, appId));
+        return new Catalog(defs.metrics(c, appId), defs.achievements(c, appId),
+                streaks.settings(c, appId).orElse(StreakSettings.disabled()));
     }
 
     /** This node changed definitions: drop the cache entry at once. */

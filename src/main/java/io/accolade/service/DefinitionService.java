@@ -8,6 +8,9 @@ import io.accolade.domain.Rejection;
 import io.accolade.store.AppStore;
 import io.accolade.store.Database;
 import io.accolade.store.DefinitionStore;
+import io.accolade.store.StreakStore;
+import io.accolade.domain.streak.StreakSettings;
+import java.util.Optional;
 import java.sql.Connection;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -27,13 +30,16 @@ public final class DefinitionService {
     private final Database db;
     private final AppStore apps;
     private final DefinitionStore defs;
+    private final StreakStore streaks;
     private final Catalogs catalogs;
     private final Clock clock;
 
-    public DefinitionService(Database db, AppStore apps, DefinitionStore defs, Catalogs catalogs, Clock clock) {
+    public DefinitionService(Database db, AppStore apps, DefinitionStore defs, StreakStore streaks, Catalogs catalogs,
+                             Clock clock) {
         this.db = db;
         this.apps = apps;
         this.defs = defs;
+        this.streaks = streaks;
         this.catalogs = catalogs;
         this.clock = clock;
     }
@@ -70,6 +76,9 @@ public final class DefinitionService {
             Catalog current = catalogs.load(c, appId);
             if (current.metric(key).isEmpty()) {
                 throw Rejection.notFound("metric '" + Ids.abbreviate(key) + "' not found");
+            }
+            if (current.streak().metrics().containsKey(key)) {
+                throw Rejection.conflict("metric '" + key + "' counts for streaks; remove it from the streak settings first");
             }
             List<String> users = current.achievementsOfMetric(key).stream().map(Achievement::key).toList();
             if (!users.isEmpty()) {
@@ -113,6 +122,18 @@ public final class DefinitionService {
         catalogs.changed(appId);
     }
 
+    /** Replaces the app's streak rules (validated against its metrics). */
+    public StreakSettings putStreak(String appId, StreakSettings settings) {
+        long now = clock.millis();
+        inAppTransaction(appId, c -> {
+            catalogs.load(c, appId).withStreak(settings).validate();
+            streaks.putSettings(c, appId, settings, now);
+            return null;
+        });
+        catalogs.changed(appId);
+        return settings;
+    }
+
     /** What an import changed, per kind. */
     public record ImportSummary(List<String> created, List<String> updated, List<String> unchanged,
                                 List<String> deleted) {
@@ -127,7 +148,7 @@ public final class DefinitionService {
      * Nothing is written unless the resulting set is valid.
      */
     public ImportResult importAll(String appId, List<Metric> metricDrafts, List<Achievement> achievementDrafts,
-                                  boolean prune) {
+                                  Optional<StreakSettings> streak, boolean prune) {
         long now = clock.millis();
         checkUnique(metricDrafts.stream().map(Metric::key).toList(), "metrics");
         checkUnique(achievementDrafts.stream().map(Achievement::key).toList(), "achievements");
@@ -176,7 +197,13 @@ public final class DefinitionService {
                     }
                 }
             }
+            if (streak.isPresent()) {
+                next = next.withStreak(streak.get());
+            }
             next.validate();
+            if (streak.isPresent()) {
+                streaks.putSettings(c, appId, streak.get(), now);
+            }
             for (String k : aSum.deleted) {
                 defs.deleteAchievement(c, appId, k);
             }

@@ -1,20 +1,373 @@
 package io.accolade.service;
 
+import io.accolade.domain.AchievementEngine;
 import io.accolade.domain.Catalog;
+import io.accolade.domain.Ids;
+import io.accolade.domain.Rejection;
 import io.accolade.domain.StreakView;
 import io.accolade.domain.User;
 import io.accolade.domain.UserProgress;
+import io.accolade.domain.streak.Frequency;
+import io.accolade.domain.streak.Period;
+import io.accolade.domain.streak.PeriodRecord;
+import io.accolade.domain.streak.StreakSettings;
+import io.accolade.domain.streak.StreakState;
+import io.accolade.domain.streak.StreakWalk;
+import io.accolade.store.Database;
+import io.accolade.store.StreakStore;
+import io.accolade.store.UserStore;
 import java.sql.Connection;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 
-/** Streaks (filled in by the streak engine). */
+/**
+ * Streaks: keeps each user's period records and settled state, runs {@link StreakWalk} whenever a streak is written
+ * or read, and stores what the walk decided. Loss and freeze use need no request: a read computes them "as of now",
+ * and {@link StreakScheduler} stores them for users who do nothing, found through the index on the next decision's
+ * instant (never a scan of all users).
+ */
 public final class StreakService {
+    private final Database db;
+    private final Catalogs catalogs;
+    private final StreakStore store;
+    private final UserStore users;
+    private final AchievementEngine engine;
+    private final Clock clock;
+    private final Duration lateWindow;
 
-    public StreakView onEvent(Connection c, String appId, User user, Catalog catalog, UserProgress book,
-                              String metricKey, double value, long eventTime, long now) {
-        return StreakView.none("daily");
+    public StreakService(Database db, Catalogs catalogs, StreakStore store, UserStore users, AchievementEngine engine,
+                         Clock clock, Duration lateWindow) {
+        this.db = db;
+        this.catalogs = catalogs;
+        this.store = store;
+        this.users = users;
+        this.engine = engine;
+        this.clock = clock;
+        this.lateWindow = lateWindow;
     }
 
+    /** A user's loaded streak: the stored row (if any) and the state to walk from. */
+    private record Loaded(Optional<StreakStore.Row> row, StreakState state,
+                          TreeMap<LocalDate, PeriodRecord> records) {
+    }
+
+    /** A walk and what it stored. */
+    private record Walked(StreakWalk.Result result, StreakView view) {
+    }
+
+    // ---- writes ---------------------------------------------------------------------------------------------------
+
+    /**
+     * Inside an event's transaction (the user is locked): adds the event to its period if the metric counts, walks,
+     * stores, and unlocks streak achievements the new length reaches.
+     */
+    public StreakView onEvent(Connection c, String appId, User user, Catalog catalog, UserProgress book,
+                              String metricKey, double value, long eventTime, long now) {
+        StreakSettings settings = catalog.streak();
+        if (!settings.enabled()) {
+            return StreakView.none(settings.frequency().wire());
+        }
+        ZoneId zone = user.zone();
+        Loaded loaded = load(c, appId, user, settings);
+        boolean extended = false;
+        if (settings.counts(metricKey)) {
+            Period p = settings.frequency().periodOf(LocalDate.ofInstant(Instant.ofEpochMilli(eventTime), zone),
+                    settings.weekStart());
+            LocalDate settled = loaded.state().settledThrough();
+            if (settled == null || p.start().isAfter(settled)) {
+                PeriodRecord before = loaded.records().getOrDefault(p.start(), PeriodRecord.empty(p));
+                PeriodRecord after = before.plus(metricKey, value, settings, now);
+                extended = !before.met() && after.met();
+                loaded.records().put(p.start(), after);
+            }
+        }
+        Walked w = walkAndStore(c, appId, user.id(), settings, zone, loaded, now);
+        engine.onStreakLength(catalog, book, user.attributes(), w.view().length(), now);
+        return w.view().asExtended(extended);
+    }
+
+    /** The scheduler's unit of work: brings a user's stored streak up to now (the user is locked by the caller). */
+    public void refresh(Connection c, String appId, User user, long now) {
+        StreakSettings settings = catalogs.of(appId).streak();
+        if (!settings.enabled()) {
+            store.clearDue(c, appId, user.id());
+            return;
+        }
+        walkAndStore(c, appId, user.id(), settings, user.zone(), load(c, appId, user, settings), now);
+    }
+
+    private Walked walkAndStore(Connection c, String appId, String userId, StreakSettings settings, ZoneId zone,
+                                Loaded loaded, long now) {
+        Map<LocalDate, PeriodRecord> before = new HashMap<>(loaded.records());
+        StreakWalk.Result r = StreakWalk.walk(settings, zone, loaded.state(), loaded.records(),
+                Instant.ofEpochMilli(now), lateWindow);
+        List<PeriodRecord> changed = r.decided().stream()
+                .filter(d -> !d.equals(before.get(d.period().start())))
+                .toList();
+        store.savePeriods(c, appId, userId, settings.frequency(), changed);
+        StreakStore.Row row = new StreakStore.Row(userId, r.settled(), r.current().length(), r.current().longest(),
+                r.aliveUntil() == null ? null : r.aliveUntil().toEpochMilli(),
+                r.nextCheckAt() == null ? null : r.nextCheckAt().toEpochMilli(),
+                r.current().active() ? r.current().lastExtendedAt() : null);
+        if (loaded.row().isEmpty() || !loaded.row().get().equals(row)) {
+            store.save(c, appId, row, now);
+        }
+        return new Walked(r, view(settings, r.current()));
+    }
+
+    private Loaded load(Connection c, String appId, User user, StreakSettings settings) {
+        Optional<StreakStore.Row> row = store.find(c, appId, user.id());
+        LocalDate created = LocalDate.ofInstant(Instant.ofEpochMilli(user.created()), user.zone());
+        StreakState state = row.map(StreakStore.Row::state).orElseGet(() -> StreakState.initial(settings, created));
+        if (state.frequency() != settings.frequency()) {
+            // The app switched frequency: a new run under the new frequency; freezes and the record stay.
+            state = new StreakState(settings.frequency(), null, 0, null, null, state.longest(), state.freezes(),
+                    state.nextEarn(), null, state.grants());
+        }
+        TreeMap<LocalDate, PeriodRecord> records = store.periodsAfter(c, appId, user.id(), settings.frequency(),
+                state.settledThrough());
+        return new Loaded(row, state, records);
+    }
+
+    static StreakView view(StreakSettings s, StreakWalk.Current cur) {
+        var f = s.freezes();
+        boolean active = cur.active();
+        return new StreakView(cur.length(), s.frequency().wire(), active ? cur.started() : null,
+                active ? cur.period().start() : null, active ? cur.period().end() : null,
+                active ? cur.expires() : null, false,
+                f.enabled() ? cur.freezes() : null, f.enabled() ? f.max() : null,
+                f.autoEarn() ? f.autoEarnIntervalDays() : null, f.autoEarn() ? f.autoEarnAmount() : null,
+                cur.longest(), active ? cur.lastExtendedAt() : null);
+    }
+
+    // ---- reads ----------------------------------------------------------------------------------------------------
+
+    /** The current streak of a user, computed as of now without storing (e.g. for an idempotent replay). */
     public StreakView current(Connection c, String appId, String userId) {
-        return StreakView.none("daily");
+        StreakSettings settings = catalogs.of(appId).streak();
+        if (!settings.enabled()) {
+            return StreakView.none(settings.frequency().wire());
+        }
+        Optional<User> user = users.find(c, appId, userId);
+        if (user.isEmpty()) {
+            return StreakView.none(settings.frequency().wire());
+        }
+        return walkOnly(c, appId, user.get(), settings, clock.millis()).view();
+    }
+
+    private Walked walkOnly(Connection c, String appId, User user, StreakSettings settings, long now) {
+        Loaded loaded = load(c, appId, user, settings);
+        StreakWalk.Result r = StreakWalk.walk(settings, user.zone(), loaded.state(), loaded.records(),
+                Instant.ofEpochMilli(now), lateWindow);
+        return new Walked(r, view(settings, r.current()));
+    }
+
+    /** One period of a user's streak history. */
+    public record HistoryItem(LocalDate periodStart, LocalDate periodEnd, int length, boolean usedFreeze) {
+    }
+
+    /** GET /users/{id}/streak. */
+    public record UserStreak(StreakView view, Long rank, List<HistoryItem> history, boolean freezesEnabled) {
+    }
+
+    public UserStreak ofUser(String appId, String userId, int historyPeriods) {
+        StreakSettings settings = catalogs.of(appId).streak();
+        long now = clock.millis();
+        return db.read(c -> {
+            User user = users.find(c, appId, Ids.isUserId(userId) ? userId : "")
+                    .orElseThrow(() -> Rejection.notFound("User Not Found: '" + Ids.abbreviate(userId) + "'"));
+            if (!settings.enabled()) {
+                return new UserStreak(StreakView.none(settings.frequency().wire()), null, List.of(), false);
+            }
+            Walked w = walkOnly(c, appId, user, settings, now);
+            Long rank = w.view().length() > 0 ? store.countLonger(c, appId, w.view().length(), now) + 1 : null;
+            return new UserStreak(w.view(), rank, history(c, appId, user, settings, w, historyPeriods),
+                    settings.freezes().enabled());
+        });
+    }
+
+    private List<HistoryItem> history(Connection c, String appId, User user, StreakSettings settings, Walked w,
+                                      int n) {
+        Frequency f = settings.frequency();
+        var ws = settings.weekStart();
+        Period current = w.result().current().period();
+        List<Period> periods = new ArrayList<>();
+        Period p = current;
+        for (int i = 0; i < n; i++) {
+            periods.addFirst(p);
+            p = f.previous(p, ws);
+        }
+        Map<LocalDate, PeriodRecord> stored = new HashMap<>(store.periodsBetween(c, appId, user.id(), f,
+                periods.getFirst().start(), current.start()));
+        w.result().decided().forEach(d -> stored.put(d.period().start(), d));
+        List<HistoryItem> out = new ArrayList<>();
+        for (Period q : periods) {
+            PeriodRecord r = stored.get(q.start());
+            int length = r == null ? 0 : r.length();
+            if (q.equals(current) && (r == null || !r.met())) {
+                length = w.view().length();
+            }
+            out.add(new HistoryItem(q.start(), q.end(), length, r != null && r.usedFreeze()));
+        }
+        return out;
+    }
+
+    /** One user in GET /streaks. */
+    public record BulkItem(String userId, int length, Long extendedAt) {
+    }
+
+    /** GET /streaks?userIds=…: existing users' current streaks, longest first. */
+    public List<BulkItem> ofUsers(String appId, List<String> userIds) {
+        StreakSettings settings = catalogs.of(appId).streak();
+        long now = clock.millis();
+        List<String> valid = userIds.stream().filter(Ids::isUserId).distinct().toList();
+        return db.read(c -> {
+            List<BulkItem> out = new ArrayList<>();
+            for (User u : users.findAll(c, appId, valid)) {
+                if (!settings.enabled()) {
+                    out.add(new BulkItem(u.id(), 0, null));
+                    continue;
+                }
+                StreakView v = walkOnly(c, appId, u, settings, now).view();
+                out.add(new BulkItem(u.id(), v.length(), v.lastExtendedAt()));
+            }
+            out.sort(Comparator.comparingInt(BulkItem::length).reversed().thenComparing(BulkItem::userId));
+            return out;
+        });
+    }
+
+    /** One entry of GET /streaks/rankings. */
+    public record Ranked(String userId, String name, int length) {
+    }
+
+    public List<Ranked> rankings(String appId, boolean longest, int limit) {
+        long now = clock.millis();
+        return db.read(c -> {
+            List<StreakStore.Row> rows = longest ? store.topLongest(c, appId, limit)
+                    : store.topActive(c, appId, now, limit);
+            Map<String, String> names = new HashMap<>();
+            users.findAll(c, appId, rows.stream().map(StreakStore.Row::userId).toList())
+                    .forEach(u -> names.put(u.id(), u.name()));
+            return rows.stream().map(r -> new Ranked(r.userId(), names.get(r.userId()),
+                    longest ? r.longest() : r.length())).toList();
+        });
+    }
+
+    // ---- operator actions -----------------------------------------------------------------------------------------
+
+    /** A problem with one user of a bulk operation (Trophy's BulkInsertIssue). */
+    public record Issue(String userId, String level, String reason) {
+    }
+
+    /** Grants one freeze per entry (an id may repeat); users at their maximum get a warning and no freeze. */
+    public List<Issue> grantFreezes(String appId, List<String> userIds) {
+        StreakSettings settings = catalogs.of(appId).streak();
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        userIds.forEach(id -> counts.merge(id, 1, Integer::sum));
+        List<Issue> issues = new ArrayList<>();
+        if (!settings.enabled() || !settings.freezes().enabled()) {
+            counts.keySet().forEach(id -> issues.add(new Issue(id, "error", "streak freezes are not enabled")));
+            return issues;
+        }
+        long now = clock.millis();
+        for (var e : counts.entrySet()) {
+            String id = e.getKey();
+            Optional<Issue> issue = db.transaction(c -> {
+                Optional<User> user = Ids.isUserId(id) ? users.lock(c, appId, id) : Optional.empty();
+                if (user.isEmpty()) {
+                    return Optional.of(new Issue(id, "error", "user not found"));
+                }
+                ZoneId zone = user.get().zone();
+                Loaded loaded = load(c, appId, user.get(), settings);
+                StreakWalk.Result r = StreakWalk.walk(settings, zone, loaded.state(), loaded.records(),
+                        Instant.ofEpochMilli(now), lateWindow);
+                int held = r.current().freezes();
+                int room = settings.freezes().max() - held;
+                int granted = Math.min(room, e.getValue());
+                if (granted > 0) {
+                    StreakState withGrant = loaded.state().withGrant(new StreakState.Grant(
+                            LocalDate.ofInstant(Instant.ofEpochMilli(now), zone), granted));
+                    walkAndStore(c, appId, id, settings, zone, new Loaded(loaded.row(), withGrant, loaded.records()),
+                            now);
+                }
+                if (granted < e.getValue()) {
+                    return Optional.of(new Issue(id, "warning", "user holds the maximum of "
+                            + settings.freezes().max() + " freezes; " + (e.getValue() - granted) + " not granted"));
+                }
+                return Optional.<Issue>empty();
+            });
+            issue.ifPresent(issues::add);
+        }
+        return issues;
+    }
+
+    /** The outcome of a restore: users restored, and issues for the others. */
+    public record Restored(List<String> restored, List<Issue> issues) {
+    }
+
+    /**
+     * Restores each user's streak to the longest length it had in the last 90 days (daily), one year (weekly) or
+     * two years (monthly), continuing from the previous period so that the current one can extend it.
+     */
+    public Restored restore(String appId, List<String> userIds) {
+        Catalog catalog = catalogs.of(appId);
+        StreakSettings settings = catalog.streak();
+        List<String> restored = new ArrayList<>();
+        List<Issue> issues = new ArrayList<>();
+        if (!settings.enabled()) {
+            userIds.forEach(id -> issues.add(new Issue(id, "error", "streaks are not enabled")));
+            return new Restored(restored, issues);
+        }
+        long now = clock.millis();
+        for (String id : userIds.stream().distinct().toList()) {
+            Optional<Issue> issue = db.transaction(c -> {
+                Optional<User> user = Ids.isUserId(id) ? users.lock(c, appId, id) : Optional.empty();
+                if (user.isEmpty()) {
+                    return Optional.of(new Issue(id, "error", "user not found"));
+                }
+                ZoneId zone = user.get().zone();
+                Frequency f = settings.frequency();
+                var ws = settings.weekStart();
+                LocalDate today = LocalDate.ofInstant(Instant.ofEpochMilli(now), zone);
+                LocalDate since = switch (f) {
+                    case DAILY -> today.minusDays(90);
+                    case WEEKLY -> today.minusYears(1);
+                    case MONTHLY -> today.minusYears(2);
+                };
+                Loaded loaded = load(c, appId, user.get(), settings);
+                StreakWalk.Result r = StreakWalk.walk(settings, zone, loaded.state(), loaded.records(),
+                        Instant.ofEpochMilli(now), lateWindow);
+                int best = Math.max(store.maxLengthSince(c, appId, id, f, since),
+                        r.decided().stream().mapToInt(PeriodRecord::length).max().orElse(0));
+                if (best <= r.current().length()) {
+                    return Optional.of(new Issue(id, "warning", best == 0 ? "no streak to restore"
+                            : "the current streak is already the longest of the restore window"));
+                }
+                Period previous = f.previous(f.periodOf(today, ws), ws);
+                Period first = previous;
+                for (int i = 1; i < best; i++) {
+                    first = f.previous(first, ws);
+                }
+                StreakState back = loaded.state().restored(best, previous, first.start());
+                TreeMap<LocalDate, PeriodRecord> after = new TreeMap<>(loaded.records().tailMap(previous.start(),
+                        false));
+                walkAndStore(c, appId, id, settings, zone, new Loaded(loaded.row(), back, after), now);
+                restored.add(id);
+                return Optional.<Issue>empty();
+            });
+            issue.ifPresent(issues::add);
+        }
+        return new Restored(restored, issues);
     }
 }

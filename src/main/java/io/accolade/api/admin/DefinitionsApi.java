@@ -85,6 +85,15 @@ public final class DefinitionsApi {
             Web.ok(res, Fields.object().put("key", key).put("deleted", true));
         });
 
+        r.get(base + "/streak", (req, res) -> {
+            String app = app(req);
+            Web.ok(res, StreakSettingsJson.write(defs.catalog(app).streak()));
+        });
+        r.put(base + "/streak", (req, res) -> {
+            String app = app(req);
+            Web.ok(res, StreakSettingsJson.write(defs.putStreak(app, StreakSettingsJson.parse(Web.object(req)))));
+        });
+
         r.get(base + "/definitions", (req, res) -> {
             String app = app(req);
             Web.ok(res, export(defs.catalog(app)));
@@ -92,7 +101,7 @@ public final class DefinitionsApi {
         r.put(base + "/definitions", (req, res) -> {
             String app = app(req);
             boolean prune = Web.query(req, "prune").map("true"::equals).orElse(false);
-            Fields doc = Web.object(req).only(Set.of("metrics", "achievements", "version"));
+            Fields doc = Web.object(req).only(Set.of("metrics", "achievements", "streak", "version"));
             List<Metric> metrics = new ArrayList<>();
             for (Fields m : doc.optionalObjectList("metrics").orElse(List.of())) {
                 metrics.add(DefinitionJson.metric(Ids.key(m.requiredString("key"), m.name("key")), m));
@@ -101,7 +110,8 @@ public final class DefinitionsApi {
             for (Fields a : doc.optionalObjectList("achievements").orElse(List.of())) {
                 achievements.add(DefinitionJson.achievement(Ids.key(a.requiredString("key"), a.name("key")), a));
             }
-            var result = defs.importAll(app, metrics, achievements, prune);
+            var streak = doc.optionalObject("streak").map(StreakSettingsJson::parse);
+            var result = defs.importAll(app, metrics, achievements, streak, prune);
             ObjectNode body = Fields.object();
             body.set("metrics", summary(result.metrics()));
             body.set("achievements", summary(result.achievements()));
@@ -122,6 +132,7 @@ public final class DefinitionsApi {
         catalog.metrics().forEach(m -> metrics.add(DefinitionJson.metric(m)));
         ArrayNode achievements = doc.putArray("achievements");
         catalog.achievements().forEach(a -> achievements.add(DefinitionJson.achievement(a)));
+        doc.set("streak", StreakSettingsJson.write(catalog.streak()));
         return doc;
     }
 

@@ -1,0 +1,87 @@
+package io.accolade.service;
+
+import io.accolade.store.Database;
+import io.accolade.store.StreakStore;
+import io.accolade.store.UserStore;
+import java.time.Clock;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Stores streak losses and freeze consumptions for users who send nothing, soon after they fall due. It reads only
+ * the users whose next decision instant has passed (index {@code streaks_due}), so its cost follows the number of
+ * decisions, not the number of users. Several nodes may run it at once: each user is handled under the user's lock
+ * and the walk is idempotent, so a duplicate run changes nothing.
+ */
+public final class StreakScheduler implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger("io.accolade.streaks");
+    static final int BATCH = 500;
+
+    private final Database db;
+    private final StreakStore streaks;
+    private final UserStore users;
+    private final StreakService service;
+    private final Clock clock;
+    private final long intervalMillis;
+    private volatile boolean running = true;
+    private Thread thread;
+
+    public StreakScheduler(Database db, StreakStore streaks, UserStore users, StreakService service, Clock clock,
+                           long intervalMillis) {
+        this.db = db;
+        this.streaks = streaks;
+        this.users = users;
+        this.service = service;
+        this.clock = clock;
+        this.intervalMillis = intervalMillis;
+    }
+
+    public StreakScheduler start() {
+        thread = Thread.ofVirtual().name("accolade-streak-scheduler").start(this::loop);
+        return this;
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                runOnce();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "streak scheduler pass failed; retrying later: " + e.getMessage());
+            }
+            try {
+                Thread.sleep(intervalMillis);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** One pass: every due user, in batches. Returns how many users it brought up to date. */
+    public int runOnce() {
+        int done = 0;
+        while (running) {
+            long now = clock.millis();
+            List<String[]> due = db.read(c -> streaks.due(c, now, BATCH));
+            for (String[] d : due) {
+                db.transaction(c -> {
+                    users.lock(c, d[0], d[1]).ifPresent(u -> service.refresh(c, d[0], u, now));
+                    return null;
+                });
+                done++;
+            }
+            if (due.size() < BATCH) {
+                break;
+            }
+        }
+        return done;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+}

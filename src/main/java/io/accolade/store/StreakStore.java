@@ -1,0 +1,234 @@
+package io.accolade.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.accolade.domain.streak.Frequency;
+import io.accolade.domain.streak.Period;
+import io.accolade.domain.streak.PeriodRecord;
+import io.accolade.domain.streak.StreakSettings;
+import io.accolade.domain.streak.StreakState;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.DayOfWeek;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** Streak settings per app, streak state per user, and per-period records. */
+public final class StreakStore {
+
+    // ---- settings -----------------------------------------------------------------------------------------------
+
+    public Optional<StreakSettings> settings(Connection c, String appId) {
+        return Sql.one(c, "SELECT spec FROM streak_settings WHERE app_id = ?",
+                rs -> settings(JsonColumns.tree(rs.getString(1))), appId);
+    }
+
+    public void putSettings(Connection c, String appId, StreakSettings s, long now) {
+        Sql.update(c, "INSERT INTO streak_settings (app_id, spec, updated_at) VALUES (?, ?, ?) "
+                + "ON CONFLICT (app_id) DO UPDATE SET spec = excluded.spec, updated_at = excluded.updated_at",
+                appId, JsonColumns.write(spec(s)), now);
+    }
+
+    static ObjectNode spec(StreakSettings s) {
+        ObjectNode n = JsonColumns.MAPPER.createObjectNode();
+        n.put("enabled", s.enabled());
+        n.put("frequency", s.frequency().wire());
+        ArrayNode metrics = n.putArray("metrics");
+        s.metrics().forEach((k, v) -> metrics.addObject().put("key", k).put("threshold", v));
+        n.put("mode", s.mode().name());
+        n.put("weekStart", s.weekStart().name());
+        var f = s.freezes();
+        n.putObject("freezes").put("enabled", f.enabled()).put("initial", f.initial())
+                .put("autoEarnAmount", f.autoEarnAmount()).put("autoEarnIntervalDays", f.autoEarnIntervalDays())
+                .put("max", f.max());
+        return n;
+    }
+
+    static StreakSettings settings(JsonNode n) {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        n.path("metrics").forEach(m -> metrics.put(m.get("key").asText(), m.get("threshold").asDouble()));
+        JsonNode f = n.path("freezes");
+        return new StreakSettings(n.path("enabled").asBoolean(), Frequency.parse(n.path("frequency").asText(), "frequency"),
+                Map.copyOf(metrics), StreakSettings.Mode.valueOf(n.path("mode").asText("ALL")),
+                DayOfWeek.valueOf(n.path("weekStart").asText("MONDAY")),
+                new StreakSettings.FreezePolicy(f.path("enabled").asBoolean(false), f.path("initial").asInt(0),
+                        f.path("autoEarnAmount").asInt(0), f.path("autoEarnIntervalDays").asInt(0),
+                        f.path("max").asInt(0)));
+    }
+
+    // ---- per-user state -------------------------------------------------------------------------------------------
+
+    /** The stored streak row of a user: settled state plus the columns rankings and the scheduler read. */
+    public record Row(String userId, StreakState state, int length, int longest, Long aliveUntil, Long nextCheckAt,
+                      Long lastExtendedAt) {
+    }
+
+    public Optional<Row> find(Connection c, String appId, String userId) {
+        return Sql.one(c, "SELECT user_id, state, length, longest, alive_until, next_check_at, last_extended_at "
+                + "FROM streaks WHERE app_id = ? AND user_id = ?", StreakStore::row, appId, userId);
+    }
+
+    public List<Row> findAll(Connection c, String appId, List<String> userIds) {
+        if (userIds.isEmpty()) {
+            return List.of();
+        }
+        List<Object> params = new ArrayList<>();
+        params.add(appId);
+        params.addAll(userIds);
+        return Sql.list(c, "SELECT user_id, state, length, longest, alive_until, next_check_at, last_extended_at "
+                + "FROM streaks WHERE app_id = ? AND user_id IN (" + Sql.placeholders(userIds.size()) + ")",
+                StreakStore::row, params.toArray());
+    }
+
+    public void save(Connection c, String appId, Row r, long now) {
+        Sql.update(c, "INSERT INTO streaks (app_id, user_id, frequency, state, length, longest, alive_until, "
+                        + "next_check_at, last_extended_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                        + "ON CONFLICT (app_id, user_id) DO UPDATE SET frequency = excluded.frequency, "
+                        + "state = excluded.state, length = excluded.length, longest = excluded.longest, "
+                        + "alive_until = excluded.alive_until, next_check_at = excluded.next_check_at, "
+                        + "last_extended_at = excluded.last_extended_at, updated_at = excluded.updated_at",
+                appId, r.userId(), r.state().frequency().wire(), JsonColumns.write(state(r.state())), r.length(),
+                r.longest(), r.aliveUntil(), r.nextCheckAt(), r.lastExtendedAt(), now);
+    }
+
+    /** Users whose streak has a decision due (loss or freeze use), across apps: the scheduler's index scan. */
+    public List<String[]> due(Connection c, long now, int limit) {
+        return Sql.list(c, "SELECT app_id, user_id FROM streaks WHERE next_check_at <= ? ORDER BY next_check_at "
+                + "LIMIT " + limit, rs -> new String[] {rs.getString(1), rs.getString(2)}, now);
+    }
+
+    /** Nothing is due for this user any more (streaks were disabled). */
+    public void clearDue(Connection c, String appId, String userId) {
+        Sql.update(c, "UPDATE streaks SET next_check_at = NULL WHERE app_id = ? AND user_id = ?", appId, userId);
+    }
+
+    /** Top of the app by current length among streaks still alive at {@code now}; ties by user id. */
+    public List<Row> topActive(Connection c, String appId, long now, int limit) {
+        return Sql.list(c, "SELECT user_id, state, length, longest, alive_until, next_check_at, last_extended_at "
+                + "FROM streaks WHERE app_id = ? AND length > 0 AND alive_until > ? "
+                + "ORDER BY length DESC, user_id LIMIT " + limit, StreakStore::row, appId, now);
+    }
+
+    public List<Row> topLongest(Connection c, String appId, int limit) {
+        return Sql.list(c, "SELECT user_id, state, length, longest, alive_until, next_check_at, last_extended_at "
+                + "FROM streaks WHERE app_id = ? AND longest > 0 ORDER BY longest DESC, user_id LIMIT " + limit,
+                StreakStore::row, appId);
+    }
+
+    /** How many active streaks are longer than {@code length} (rank = that + 1, ties share a rank). */
+    public long countLonger(Connection c, String appId, int length, long now) {
+        return Sql.one(c, "SELECT COUNT(*) FROM streaks WHERE app_id = ? AND length > ? AND alive_until > ?",
+                rs -> rs.getLong(1), appId, length, now).orElse(0L);
+    }
+
+    private static Row row(ResultSet rs) throws SQLException {
+        return new Row(rs.getString("user_id"), state(JsonColumns.tree(rs.getString("state"))), rs.getInt("length"),
+                rs.getInt("longest"), Sql.nullableLong(rs, "alive_until"), Sql.nullableLong(rs, "next_check_at"),
+                Sql.nullableLong(rs, "last_extended_at"));
+    }
+
+    static ObjectNode state(StreakState s) {
+        ObjectNode n = JsonColumns.MAPPER.createObjectNode();
+        n.put("frequency", s.frequency().wire());
+        n.put("settledThrough", str(s.settledThrough()));
+        n.put("length", s.length());
+        n.put("started", str(s.started()));
+        n.put("lastCounted", str(s.lastCounted()));
+        n.put("longest", s.longest());
+        n.put("freezes", s.freezes());
+        n.put("nextEarn", str(s.nextEarn()));
+        if (s.lastExtendedAt() != null) {
+            n.put("lastExtendedAt", s.lastExtendedAt());
+        }
+        ArrayNode grants = n.putArray("grants");
+        s.grants().forEach(g -> grants.addObject().put("on", g.on().toString()).put("count", g.count()));
+        return n;
+    }
+
+    static StreakState state(JsonNode n) {
+        List<StreakState.Grant> grants = new ArrayList<>();
+        n.path("grants").forEach(g -> grants.add(new StreakState.Grant(LocalDate.parse(g.get("on").asText()),
+                g.get("count").asInt())));
+        return new StreakState(Frequency.parse(n.get("frequency").asText(), "frequency"), date(n, "settledThrough"),
+                n.path("length").asInt(), date(n, "started"), date(n, "lastCounted"), n.path("longest").asInt(),
+                n.path("freezes").asInt(), date(n, "nextEarn"),
+                n.hasNonNull("lastExtendedAt") ? n.get("lastExtendedAt").asLong() : null, List.copyOf(grants));
+    }
+
+    // ---- periods --------------------------------------------------------------------------------------------------
+
+    /** Period records strictly after {@code after} (all when null), keyed by period start. */
+    public TreeMap<LocalDate, PeriodRecord> periodsAfter(Connection c, String appId, String userId,
+                                                         Frequency frequency, LocalDate after) {
+        TreeMap<LocalDate, PeriodRecord> out = new TreeMap<>();
+        Sql.list(c, "SELECT period_start, period_end, sums, met, met_at, used_freeze, length FROM streak_periods "
+                        + "WHERE app_id = ? AND user_id = ? AND frequency = ? AND period_start > ?",
+                StreakStore::period, appId, userId, frequency.wire(), after == null ? "" : after.toString())
+                .forEach(p -> out.put(p.period().start(), p));
+        return out;
+    }
+
+    /** Period records in {@code [from, to]}, keyed by period start. */
+    public Map<LocalDate, PeriodRecord> periodsBetween(Connection c, String appId, String userId, Frequency frequency,
+                                                       LocalDate from, LocalDate to) {
+        Map<LocalDate, PeriodRecord> out = new HashMap<>();
+        Sql.list(c, "SELECT period_start, period_end, sums, met, met_at, used_freeze, length FROM streak_periods "
+                        + "WHERE app_id = ? AND user_id = ? AND frequency = ? AND period_start >= ? AND period_start <= ?",
+                StreakStore::period, appId, userId, frequency.wire(), from.toString(), to.toString())
+                .forEach(p -> out.put(p.period().start(), p));
+        return out;
+    }
+
+    public Optional<PeriodRecord> period(Connection c, String appId, String userId, Frequency frequency,
+                                         LocalDate start) {
+        return Sql.one(c, "SELECT period_start, period_end, sums, met, met_at, used_freeze, length FROM streak_periods "
+                        + "WHERE app_id = ? AND user_id = ? AND frequency = ? AND period_start = ?",
+                StreakStore::period, appId, userId, frequency.wire(), start.toString());
+    }
+
+    /** The longest length recorded in a period starting on or after {@code since}. */
+    public int maxLengthSince(Connection c, String appId, String userId, Frequency frequency, LocalDate since) {
+        return Sql.one(c, "SELECT MAX(length) FROM streak_periods WHERE app_id = ? AND user_id = ? AND frequency = ? "
+                + "AND period_start >= ?", rs -> rs.getInt(1), appId, userId, frequency.wire(), since.toString())
+                .orElse(0);
+    }
+
+    public void savePeriods(Connection c, String appId, String userId, Frequency frequency, List<PeriodRecord> records) {
+        List<Object[]> rows = new ArrayList<>();
+        for (PeriodRecord r : records) {
+            rows.add(new Object[] {appId, userId, frequency.wire(), r.period().start().toString(),
+                r.period().end().toString(), JsonColumns.write(r.sums()), r.met(), r.metAt(), r.usedFreeze(),
+                r.length()});
+        }
+        Sql.batch(c, "INSERT INTO streak_periods (app_id, user_id, frequency, period_start, period_end, sums, met, "
+                + "met_at, used_freeze, length) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT (app_id, user_id, frequency, period_start) DO UPDATE SET period_end = excluded.period_end, "
+                + "sums = excluded.sums, met = excluded.met, met_at = excluded.met_at, "
+                + "used_freeze = excluded.used_freeze, length = excluded.length", rows);
+    }
+
+    private static PeriodRecord period(ResultSet rs) throws SQLException {
+        Map<String, Double> sums = new HashMap<>();
+        JsonColumns.tree(rs.getString("sums")).properties().forEach(e -> sums.put(e.getKey(), e.getValue().asDouble()));
+        return new PeriodRecord(new Period(LocalDate.parse(rs.getString("period_start")),
+                LocalDate.parse(rs.getString("period_end"))), Map.copyOf(sums), rs.getBoolean("met"),
+                Sql.nullableLong(rs, "met_at"), rs.getBoolean("used_freeze"), rs.getInt("length"));
+    }
+
+    private static String str(LocalDate d) {
+        return d == null ? null : d.toString();
+    }
+
+    private static LocalDate date(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : LocalDate.parse(v.asText());
+    }
+}

@@ -1,0 +1,240 @@
+package io.accolade.api.trophy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.accolade.support.Http;
+import io.accolade.support.MutableClock;
+import io.accolade.support.ServerTest;
+import io.accolade.support.StoreKind;
+import io.accolade.support.TestServer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 4 over HTTP: streak settings, events over simulated days (the server's clock is moved by hand), history,
+ * rank, rankings, freezes, restore and streak achievements.
+ */
+class StreakApiTest extends ServerTest {
+    private final MutableClock clock = new MutableClock(Instant.parse("2025-04-01T03:00:00Z"));
+
+    @Override
+    protected TestServer startServer(StoreKind kind) {
+        return TestServer.start(kind, clock, c -> c);
+    }
+
+    /** An app with metric "words", a daily streak on it (≥ 1 per day) and the given freeze policy. */
+    private TestServer.TestApp app(Map<String, Object> freezes) {
+        clock.set(Instant.parse("2025-04-01T03:00:00Z"));
+        var app = newApp();
+        assertThat(admin().put("/admin/v1/apps/" + app.id() + "/metrics/words", Map.of("name", "Words")).status())
+                .isEqualTo(201);
+        var settings = new java.util.HashMap<String, Object>(Map.of("frequency", "daily",
+                "metrics", List.of(Map.of("key", "words", "threshold", 1))));
+        if (freezes != null) {
+            settings.put("freezes", freezes);
+        }
+        var put = admin().put("/admin/v1/apps/" + app.id() + "/streak", settings);
+        assertThat(put.status()).as(put.body()).isEqualTo(200);
+        return app;
+    }
+
+    private static JsonNode event(Http http, String user, String tz, double value) {
+        var r = http.post("/v1/metrics/words/event", Map.of("user", Map.of("id", user, "tz", tz), "value", value));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        return r.json();
+    }
+
+    @Test
+    void settingsAreValidatedAndReadBack() {
+        var app = newApp();
+        var bad = admin().put("/admin/v1/apps/" + app.id() + "/streak",
+                Map.of("frequency", "daily", "metrics", List.of(Map.of("key", "nope", "threshold", 1))));
+        assertThat(bad.status()).isEqualTo(422);
+        assertThat(bad.json().get("error").asText()).contains("streak.metrics").contains("nope");
+        assertThat(admin().put("/admin/v1/apps/" + app.id() + "/streak", Map.of("frequency", "hourly")).status())
+                .isEqualTo(400);
+        admin().put("/admin/v1/apps/" + app.id() + "/metrics/words", Map.of("name", "Words"));
+        var ok = admin().put("/admin/v1/apps/" + app.id() + "/streak", Map.of("frequency", "weekly", "weekStart",
+                "sunday", "metrics", List.of(Map.of("key", "words", "threshold", 5))));
+        assertThat(ok.status()).isEqualTo(200);
+        var read = admin().get("/admin/v1/apps/" + app.id() + "/streak").json();
+        assertThat(read.get("frequency").asText()).isEqualTo("weekly");
+        assertThat(read.get("weekStart").asText()).isEqualTo("sunday");
+        assertThat(read.get("metrics").get(0).get("threshold").asDouble()).isEqualTo(5.0);
+        // A metric that counts for streaks cannot be deleted.
+        assertThat(admin().delete("/admin/v1/apps/" + app.id() + "/metrics/words").status()).isEqualTo(409);
+    }
+
+    @Test
+    void eventsOverDaysBuildTheStreakInTheUsersZone() {
+        var app = app(null);
+        // 03:00Z on 1 April is 12:00 in Tokyo.
+        var first = event(app.http(), "kenji", "Asia/Tokyo", 3).get("currentStreak");
+        assertThat(first.get("length").asInt()).isEqualTo(1);
+        assertThat(first.get("extended").asBoolean()).isTrue();
+        assertThat(first.get("frequency").asText()).isEqualTo("daily");
+        assertThat(first.get("started").asText()).isEqualTo("2025-04-01");
+        assertThat(first.get("periodStart").asText()).isEqualTo("2025-04-01");
+        assertThat(first.get("periodEnd").asText()).isEqualTo("2025-04-01");
+        assertThat(first.get("expires").asText()).isEqualTo("2025-04-02");
+        var again = event(app.http(), "kenji", "Asia/Tokyo", 1).get("currentStreak");
+        assertThat(again.get("length").asInt()).isEqualTo(1);
+        assertThat(again.get("extended").asBoolean()).isFalse();
+
+        // 14:59Z on 1 April is 23:59 in Tokyo; 15:01Z is 00:01 on the 2nd there.
+        clock.set(Instant.parse("2025-04-01T14:59:00Z"));
+        assertThat(event(app.http(), "kenji", "Asia/Tokyo", 1).get("currentStreak").get("length").asInt()).isEqualTo(1);
+        clock.set(Instant.parse("2025-04-01T15:01:00Z"));
+        var second = event(app.http(), "kenji", "Asia/Tokyo", 1).get("currentStreak");
+        assertThat(second.get("length").asInt()).isEqualTo(2);
+        assertThat(second.get("extended").asBoolean()).isTrue();
+
+        var streak = app.http().get("/v1/users/kenji/streak?historyPeriods=3").json();
+        assertThat(streak.get("length").asInt()).isEqualTo(2);
+        assertThat(streak.get("rank").asInt()).isEqualTo(1);
+        assertThat(streak.get("streakHistory")).hasSize(3);
+        assertThat(streak.get("streakHistory").findValuesAsText("periodStart"))
+                .containsExactly("2025-03-31", "2025-04-01", "2025-04-02");
+        assertThat(streak.get("streakHistory").findValues("length").stream().map(JsonNode::asInt).toList())
+                .containsExactly(0, 1, 2);
+        assertThat(app.http().get("/v1/users/kenji/streak").json().get("streakHistory")).hasSize(7);
+    }
+
+    @Test
+    void aUserWhoDoesNothingShowsZeroAfterTheBrokenDayAndTheSchedulerStoresIt() {
+        var app = app(null);
+        event(app.http(), "idle", "Europe/London", 1);
+        clock.advance(Duration.ofDays(1));
+        event(app.http(), "idle", "Europe/London", 1);
+        assertThat(app.http().get("/v1/users/idle/streak").json().get("length").asInt()).isEqualTo(2);
+        // The whole next London day passes without an event.
+        clock.advance(Duration.ofDays(2));
+        var lost = app.http().get("/v1/users/idle/streak").json();
+        assertThat(lost.get("length").asInt()).isZero();
+        assertThat(lost.get("started").isNull()).isTrue();
+        assertThat(lost.get("rank").isNull()).isTrue();
+        server.app.runBackgroundOnce();
+        var rankings = app.http().get("/v1/streaks/rankings?type=active").json();
+        assertThat(rankings.findValuesAsText("userId")).doesNotContain("idle");
+        var longest = app.http().get("/v1/streaks/rankings?type=longest").json();
+        assertThat(longest.get(0).get("userId").asText()).isEqualTo("idle");
+        assertThat(longest.get(0).get("streakLength").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void aFreezeIsConsumedOnTimeAndShownInHistory() {
+        var app = app(Map.of("enabled", true, "initial", 1, "max", 2));
+        var e = event(app.http(), "fz", "Europe/London", 1).get("currentStreak");
+        assertThat(e.get("freezes").asInt()).isEqualTo(1);
+        assertThat(e.get("maxFreezes").asInt()).isEqualTo(2);
+        clock.advance(Duration.ofDays(2));   // 2 April missed; the freeze covers it at midnight
+        var s = app.http().get("/v1/users/fz/streak?historyPeriods=3").json();
+        assertThat(s.get("length").asInt()).isEqualTo(1);
+        assertThat(s.get("freezes").asInt()).isZero();
+        JsonNode history = s.get("streakHistory");
+        assertThat(history.get(1).get("periodStart").asText()).isEqualTo("2025-04-02");
+        assertThat(history.get(1).get("usedFreeze").asBoolean()).isTrue();
+        assertThat(history.get(0).get("usedFreeze").asBoolean()).isFalse();
+        assertThat(event(app.http(), "fz", "Europe/London", 1).get("currentStreak").get("length").asInt())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void lateEventsRepairTheirPeriodAndEventsOutsideTheWindowAreRefused() {
+        var app = app(null);
+        event(app.http(), "late", "UTC", 1);                          // 1 April
+        clock.advance(Duration.ofDays(2));
+        assertThat(event(app.http(), "late", "UTC", 1).get("currentStreak").get("length").asInt()).isEqualTo(1);
+        var backfill = app.http().post("/v1/metrics/words/event", Map.of("user", Map.of("id", "late"), "value", 1,
+                "timestamp", "2025-04-02T18:00:00Z"));
+        assertThat(backfill.status()).isEqualTo(201);
+        assertThat(backfill.json().get("currentStreak").get("length").asInt()).isEqualTo(3);
+
+        var tooOld = app.http().post("/v1/metrics/words/event", Map.of("user", Map.of("id", "late"), "value", 1,
+                "timestamp", "2025-03-01T00:00:00Z"));
+        assertThat(tooOld.status()).isEqualTo(422);
+        assertThat(tooOld.json().get("error").asText()).contains("late-event window");
+        var future = app.http().post("/v1/metrics/words/event", Map.of("user", Map.of("id", "late"), "value", 1,
+                "timestamp", "2025-04-05T00:00:00Z"));
+        assertThat(future.status()).isEqualTo(422);
+        assertThat(future.json().get("error").asText()).contains("future");
+        var garbage = app.http().post("/v1/metrics/words/event", Map.of("user", Map.of("id", "late"), "value", 1,
+                "timestamp", "yesterday"));
+        assertThat(garbage.status()).isEqualTo(400);
+    }
+
+    @Test
+    void rankingsOrderByLengthAndTiesShareARank() {
+        var app = app(null);
+        for (int day = 0; day < 3; day++) {
+            event(app.http(), "amy", "UTC", 1);
+            event(app.http(), "bob", "UTC", 1);
+            if (day == 2) {
+                event(app.http(), "cat", "UTC", 1);
+            }
+            clock.advance(Duration.ofDays(1));
+        }
+        clock.advance(Duration.ofHours(-1));   // the next day, before anyone's event: the streaks are still alive
+        var active = app.http().get("/v1/streaks/rankings?type=active&limit=10").json();
+        assertThat(active.findValuesAsText("userId")).containsExactly("amy", "bob", "cat");
+        assertThat(active.findValues("streakLength").stream().map(JsonNode::asInt).toList()).containsExactly(3, 3, 1);
+        assertThat(app.http().get("/v1/users/amy/streak").json().get("rank").asInt()).isEqualTo(1);
+        assertThat(app.http().get("/v1/users/bob/streak").json().get("rank").asInt()).isEqualTo(1);
+        assertThat(app.http().get("/v1/users/cat/streak").json().get("rank").asInt()).isEqualTo(3);
+        assertThat(app.http().get("/v1/streaks/rankings?limit=1").json()).hasSize(1);
+        assertThat(app.http().get("/v1/streaks/rankings?type=best").status()).isEqualTo(422);
+
+        var bulk = app.http().get("/v1/streaks?userIds=cat&userIds=amy&userIds=nobody").json();
+        assertThat(bulk.findValuesAsText("userId")).containsExactly("amy", "cat");
+        assertThat(bulk.get(0).get("streakLength").asInt()).isEqualTo(3);
+        assertThat(bulk.get(0).get("extended").asText()).startsWith("2025-04-03T");
+    }
+
+    @Test
+    void adminGrantsFreezesUpToTheMaximumAndRestoresLostStreaks() {
+        var app = app(Map.of("enabled", true, "initial", 0, "max", 2));
+        event(app.http(), "gus", "UTC", 1);
+        var grant = app.http().post("/admin/v1/streaks/freezes", Map.of("freezes",
+                List.of(Map.of("userId", "gus"), Map.of("userId", "gus"), Map.of("userId", "gus"),
+                        Map.of("userId", "ghost"))));
+        assertThat(grant.status()).isEqualTo(201);
+        JsonNode issues = grant.json().get("issues");
+        assertThat(issues).hasSize(2);
+        assertThat(issues.findValuesAsText("level")).containsExactlyInAnyOrder("warning", "error");
+        assertThat(app.http().get("/v1/users/gus/streak").json().get("freezes").asInt()).isEqualTo(2);
+
+        // Build 3 days, then lose it (freezes used up), then restore.
+        clock.advance(Duration.ofDays(1));
+        event(app.http(), "gus", "UTC", 1);
+        clock.advance(Duration.ofDays(1));
+        event(app.http(), "gus", "UTC", 1);
+        clock.advance(Duration.ofDays(4));
+        assertThat(app.http().get("/v1/users/gus/streak").json().get("length").asInt()).isZero();
+        var restore = app.http().post("/admin/v1/streaks/restore", Map.of("users",
+                List.of(Map.of("id", "gus"), Map.of("id", "ghost"))));
+        assertThat(restore.status()).isEqualTo(201);
+        assertThat(restore.json().get("restoredUsers")).hasSize(1);
+        assertThat(restore.json().get("restoredUsers").get(0).asText()).isEqualTo("gus");
+        assertThat(restore.json().get("issues").get(0).get("userId").asText()).isEqualTo("ghost");
+        assertThat(app.http().get("/v1/users/gus/streak").json().get("length").asInt()).isEqualTo(3);
+        assertThat(event(app.http(), "gus", "UTC", 1).get("currentStreak").get("length").asInt()).isEqualTo(4);
+    }
+
+    @Test
+    void aStreakAchievementUnlocksInTheResponseOfTheEventThatReachedIt() {
+        var app = app(null);
+        var put = admin().put("/admin/v1/apps/" + app.id() + "/achievements/two-days", Map.of("name", "Two days",
+                "trigger", "streak", "streakLength", 2));
+        assertThat(put.status()).isEqualTo(201);
+        assertThat(event(app.http(), "sia", "UTC", 1).get("achievements")).isEmpty();
+        clock.advance(Duration.ofDays(1));
+        JsonNode second = event(app.http(), "sia", "UTC", 1);
+        assertThat(second.get("achievements").findValuesAsText("key")).containsExactly("two-days");
+        assertThat(second.get("achievements").get(0).get("streakLength").asInt()).isEqualTo(2);
+        assertThat(event(app.http(), "sia", "UTC", 1).get("achievements")).isEmpty();
+    }
+}
