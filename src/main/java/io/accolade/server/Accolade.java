@@ -74,7 +74,11 @@ public final class Accolade implements AutoCloseable {
                     .routing(routing)
                     .build();
             try {
+                checkPortFree(config);
                 server.start();
+                if (!server.isRunning()) {
+                    throw new IllegalStateException("the listener did not start (see the log above)");
+                }
             } catch (RuntimeException e) {
                 closeAll(background);
                 throw new ConfigException(Config.Setting.PORT, "cannot listen on " + config.host() + ":"
@@ -143,6 +147,22 @@ public final class Accolade implements AutoCloseable {
         }
     }
 
+    /**
+     * Helidon logs a failed bind with a stack trace and carries on stopped; probing the port first turns the common
+     * case (port in use) into the one-line message operators expect.
+     */
+    private static void checkPortFree(Config config) {
+        if (config.port() == 0) {
+            return;
+        }
+        try (var probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(config.host(), config.port()));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
     private static void closeAll(List<AutoCloseable> tasks) {
         for (AutoCloseable t : tasks) {
             try {
@@ -191,7 +211,6 @@ public final class Accolade implements AutoCloseable {
             server.stop();
         } finally {
             db.close();
-            LOG.info("stopped");
         }
     }
 }

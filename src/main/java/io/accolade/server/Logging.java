@@ -34,9 +34,13 @@ final class Logging {
         handler.setLevel(Level.ALL);
         root.addHandler(handler);
         root.setLevel(Level.INFO);
-        // Quiet libraries' start-up chatter; warnings still show.
-        Logger.getLogger("com.zaxxer.hikari").setLevel(Level.WARNING);
-        Logger.getLogger("org.flywaydb").setLevel(Level.WARNING);
-        Logger.getLogger("io.helidon").setLevel(Level.WARNING);
+        // Quiet libraries' start-up chatter; warnings still show. JUL holds loggers weakly, so keep references.
+        for (String name : new String[] {"com.zaxxer.hikari", "org.flywaydb", "io.helidon"}) {
+            Logger l = Logger.getLogger(name);
+            l.setLevel(Level.WARNING);
+            QUIETED.add(l);
+        }
     }
+
+    private static final java.util.List<Logger> QUIETED = new java.util.ArrayList<>();
 }

@@ -23,7 +23,13 @@ public final class Main {
             System.exit(e.setting() == null && e.getMessage().startsWith("Usage") ? 0 : 2);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "accolade-shutdown"));
+        // JUL resets its handlers in its own shutdown hook, so the shutdown report goes straight to stderr.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            long s = System.nanoTime();
+            System.err.println("accolade: stopping (draining in-flight requests)");
+            app.close();
+            System.err.println("accolade: stopped after " + (System.nanoTime() - s) / 1_000_000 + " ms");
+        }, "accolade-shutdown"));
         StringBuilder banner = new StringBuilder("Accolade started in ")
                 .append((System.nanoTime() - t0) / 1_000_000).append(" ms on http://")
                 .append(config.host()).append(':').append(app.port())
