@@ -2,6 +2,7 @@ package io.accolade.server;
 
 import io.accolade.api.Guard;
 import io.accolade.api.HealthApi;
+import io.accolade.api.LeasedRateLimiter;
 import io.accolade.api.RateLimiter;
 import io.accolade.api.admin.AppsApi;
 import io.accolade.api.admin.DefinitionsApi;
@@ -19,6 +20,7 @@ import io.accolade.store.CounterStore;
 import io.accolade.store.DefinitionStore;
 import io.accolade.store.MetricStore;
 import io.accolade.store.ProgressStore;
+import io.accolade.store.RateStore;
 import io.accolade.store.StreakStore;
 import io.accolade.store.UserStore;
 import java.util.UUID;
@@ -97,7 +99,10 @@ public final class Accolade implements AutoCloseable {
         AppStore appStore = new AppStore();
         ConfigVersion version = new ConfigVersion(db, appStore);
         Authenticator auth = Authenticator.create(db, appStore, version, clock, config.adminToken());
-        Guard guard = new Guard(auth, RateLimiter.UNLIMITED);
+        RateLimiter limiter = config.rateLimitPerSecond() > 0
+                ? new LeasedRateLimiter(db, new RateStore(), clock, config.rateLimitPerSecond(), config.rateLimitBurst())
+                : RateLimiter.UNLIMITED;
+        Guard guard = new Guard(auth, limiter);
         AppService apps = new AppService(db, appStore, version, auth, clock);
 
         DefinitionStore definitionStore = new DefinitionStore();

@@ -41,3 +41,14 @@ CREATE TABLE streak_periods (
     length        INTEGER       NOT NULL,
     PRIMARY KEY (app_id, user_id, frequency, period_start)
 );
+
+-- Rate limits: one token bucket per API key, shared by every node. Nodes take tokens in small leases, so the
+-- bucket row is written once per lease, not once per request.
+CREATE TABLE rate_buckets (
+    app_id      VARCHAR(64)   NOT NULL,
+    key_id      VARCHAR(64)   NOT NULL,
+    tokens      DOUBLE PRECISION NOT NULL,
+    granted     INTEGER       NOT NULL,
+    updated_at  BIGINT        NOT NULL,
+    PRIMARY KEY (app_id, key_id)
+);
