@@ -1,0 +1,129 @@
+package io.accolade.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.accolade.server.Accolade;
+import io.accolade.support.Http;
+import io.accolade.support.StoreKind;
+import io.accolade.support.Stores;
+import io.accolade.support.TestServer;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Issue 6, point 2: three server processes' worth of nodes (three servers in this JVM, each with its own pool) on one
+ * PostgreSQL. Events for the same users and metrics are spread across them concurrently; totals, unlocks and
+ * rarity come out exact.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MultiNodeTest {
+    private TestServer first;
+    private final List<Accolade> others = new ArrayList<>();
+    private final List<Http> nodes = new ArrayList<>();
+    private TestServer.TestApp app;
+
+    @BeforeAll
+    void startNodes() {
+        Assumptions.assumeTrue(Stores.isCi() || Stores.pgReachable(), "PostgreSQL not reachable (CI=true requires it)");
+        first = TestServer.start(StoreKind.POSTGRES);
+        for (int i = 0; i < 2; i++) {
+            others.add(Accolade.start(first.app.config(), Clock.systemUTC()));
+        }
+        app = first.newApp("multi");
+        first.admin.put("/admin/v1/apps/multi/metrics/xp", Map.of("name", "XP"));
+        first.admin.put("/admin/v1/apps/multi/achievements/xp-100", Map.of("name", "100 XP", "trigger", "metric",
+                "metricKey", "xp", "metricValue", 100));
+        first.admin.put("/admin/v1/apps/multi/achievements/bonus", Map.of("name", "Bonus", "trigger", "api"));
+        first.admin.put("/admin/v1/apps/multi/achievements/both", Map.of("name", "Both", "trigger", "achievement",
+                "prerequisites", List.of("xp-100", "bonus")));
+        nodes.add(app.http());
+        for (Accolade o : others) {
+            nodes.add(new Http("http://127.0.0.1:" + o.port()).withKey(app.apiKey()));
+        }
+    }
+
+    @AfterAll
+    void stopNodes() {
+        others.forEach(Accolade::close);
+        if (first != null) {
+            first.close();
+        }
+    }
+
+    @Test
+    void concurrentEventsAcrossNodesCountExactlyAndUnlockOnce() throws Exception {
+        int users = 10;
+        int eventsPerUser = 40;            // 40 × 3 = 120 ≥ 100: each user crosses the threshold once
+        AtomicInteger unlockResponses = new AtomicInteger();
+        AtomicInteger failures = new AtomicInteger();
+        try (ExecutorService pool = Executors.newFixedThreadPool(32)) {
+            List<Future<?>> work = new ArrayList<>();
+            for (int u = 0; u < users; u++) {
+                for (int i = 0; i < eventsPerUser; i++) {
+                    String user = "user-" + u;
+                    Http node = nodes.get((u + i) % nodes.size());
+                    work.add(pool.submit(() -> {
+                        var r = node.post("/v1/metrics/xp/event", Map.of("user", Map.of("id", user), "value", 3));
+                        if (r.status() != 201) {
+                            failures.incrementAndGet();
+                        } else if (r.json().get("achievements").findValuesAsText("key").contains("xp-100")) {
+                            unlockResponses.incrementAndGet();
+                        }
+                    }));
+                }
+                String user = "user-" + u;
+                // The same completion sent to every node at once: one completion.
+                for (Http n : nodes) {
+                    work.add(pool.submit(() -> {
+                        var r = n.post("/v1/achievements/bonus/complete", Map.of("user", Map.of("id", user)));
+                        if (r.status() != 201 && r.status() != 200) {
+                            failures.incrementAndGet();
+                        }
+                    }));
+                }
+            }
+            for (Future<?> f : work) {
+                f.get();
+            }
+        }
+        assertThat(failures.get()).isZero();
+        assertThat(unlockResponses.get()).isEqualTo(users);
+        for (int u = 0; u < users; u++) {
+            var m = nodes.get(u % 3).get("/v1/users/user-" + u + "/metrics/xp").json();
+            assertThat(m.get("current").asDouble()).isEqualTo(120.0);
+            var mine = nodes.get((u + 1) % 3).get("/v1/users/user-" + u + "/achievements").json();
+            assertThat(mine.findValuesAsText("key")).containsExactlyInAnyOrder("xp-100", "bonus", "both");
+        }
+        var all = nodes.get(2).get("/v1/achievements").json();
+        for (var a : all) {
+            if (!List.of("xp-100", "bonus", "both").contains(a.get("key").asText())) {
+                continue;       // defined by another test of this class
+            }
+            assertThat(a.get("completions").asInt()).as(a.get("key").asText()).isEqualTo(users);
+            assertThat(a.get("rarity").asDouble()).isEqualTo(100.0);
+        }
+    }
+
+    @Test
+    void aDefinitionChangedThroughOneNodeIsInForceOnEveryNodeWithinASecond() throws Exception {
+        first.admin.put("/admin/v1/apps/multi/achievements/fresh", Map.of("name", "Fresh", "trigger", "api"));
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        for (Http node : nodes) {
+            while (!node.get("/v1/achievements").json().findValuesAsText("key").contains("fresh")) {
+                assertThat(System.nanoTime()).as("visible within a second").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+        }
+    }
+}
