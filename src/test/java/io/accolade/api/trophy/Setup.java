@@ -78,6 +78,13 @@ record Setup(Http admin, TestServer.TestApp app) {
         return app.http().post("/v1/achievements/" + key + "/complete", obj("user", obj("id", userId)));
     }
 
+    /** The member names of a JSON object, in order. */
+    static List<String> fieldNames(JsonNode n) {
+        List<String> out = new java.util.ArrayList<>();
+        n.properties().forEach(e -> out.add(e.getKey()));
+        return out;
+    }
+
     static JsonNode ok(Http.Resp r) {
         if (r.status() / 100 != 2) {
             throw new AssertionError("expected a 2xx answer, got " + r);
