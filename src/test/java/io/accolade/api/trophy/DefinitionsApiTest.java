@@ -217,6 +217,24 @@ class DefinitionsApiTest extends ServerTest {
     }
 
     @Test
+    void aMetricDeletedAndDefinedAgainStartsFromNothing() {
+        var app = newApp();
+        var s = setup(app);
+        s.metric("words");
+        var first = app.http().with("Idempotency-Key", "k-1").post("/v1/metrics/words/event",
+                obj("user", obj("id", "u1"), "value", 40));
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(admin().delete(base(app) + "/metrics/words").status()).isEqualTo(200);
+
+        s.metric("words");
+        assertThat(Setup.ok(app.http().get("/v1/users/u1/metrics/words")).get("current").asLong()).isZero();
+        var again = app.http().with("Idempotency-Key", "k-1").post("/v1/metrics/words/event",
+                obj("user", obj("id", "u1"), "value", 2));
+        assertThat(again.status()).as("a key of the deleted metric is not a replay: %s", again).isEqualTo(201);
+        assertThat(again.json().get("total").asLong()).isEqualTo(2);
+    }
+
+    @Test
     void aPrerequisiteStillRequiredCannotBeDeleted() {
         var app = newApp();
         var s = setup(app);
