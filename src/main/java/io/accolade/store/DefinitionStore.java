@@ -35,8 +35,15 @@ public final class DefinitionStore {
                 appId, m.key(), m.id(), m.name(), m.units(), m.status(), m.createdAt(), m.updatedAt());
     }
 
+    /**
+     * Deletes the definition with every user's data of it: totals, events and idempotency keys. A metric defined
+     * again under the same key starts from nothing; a key left behind would answer a new event as a replay of an
+     * event of the deleted metric.
+     */
     public boolean deleteMetric(Connection c, String appId, String key) {
         Sql.update(c, "DELETE FROM metric_totals WHERE app_id = ? AND metric_key = ?", appId, key);
+        Sql.update(c, "DELETE FROM idempotency_keys WHERE app_id = ? AND metric_key = ?", appId, key);
+        Sql.update(c, "DELETE FROM events WHERE app_id = ? AND metric_key = ?", appId, key);
         return Sql.update(c, "DELETE FROM metrics WHERE app_id = ? AND metric_key = ?", appId, key) == 1;
     }
 

@@ -148,7 +148,10 @@ final class DefinitionJson {
             case Trigger.Streak s -> s.length();
             default -> f.optionalLong("totalSteps").orElse(1L);
         };
-        if (f.has("totalSteps") && !(trigger instanceof Trigger.Api || trigger instanceof Trigger.Composite)) {
+        // Exports and GETs carry the derived value, so that value is accepted back (a round trip must import);
+        // any other value would contradict the threshold.
+        if (f.has("totalSteps") && !(trigger instanceof Trigger.Api || trigger instanceof Trigger.Composite)
+                && f.optionalLong("totalSteps").orElseThrow() != totalSteps) {
             throw Rejection.unprocessable("'" + f.name("totalSteps") + "' is derived from the " + type
                     + " trigger's threshold and cannot be set");
         }

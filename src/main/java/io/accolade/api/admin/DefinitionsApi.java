@@ -128,8 +128,11 @@ public final class DefinitionsApi {
     static ObjectNode export(Catalog catalog) {
         ObjectNode doc = Fields.object();
         doc.put("version", 1);
+        // Metrics have no position; creation order is not reproducible by an import (one timestamp for all), so
+        // the document lists them by key: exporting an imported copy gives the same document.
         ArrayNode metrics = doc.putArray("metrics");
-        catalog.metrics().forEach(m -> metrics.add(DefinitionJson.metric(m)));
+        catalog.metrics().stream().sorted(java.util.Comparator.comparing(Metric::key))
+                .forEach(m -> metrics.add(DefinitionJson.metric(m)));
         ArrayNode achievements = doc.putArray("achievements");
         catalog.achievements().forEach(a -> achievements.add(DefinitionJson.achievement(a)));
         doc.set("streak", StreakSettingsJson.write(catalog.streak()));

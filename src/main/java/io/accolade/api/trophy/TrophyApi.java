@@ -105,7 +105,7 @@ public final class TrophyApi {
             ObjectNode body = Fields.object();
             body.put("eventId", result.eventId());
             body.put("metricId", result.metric().id());
-            body.put("total", result.total());
+            body.set("total", TrophyJson.number(result.total()));
             ArrayNode achievements = body.putArray("achievements");
             result.completed().forEach(u -> achievements.add(
                     TrophyJson.userAchievement(u.achievement(), u.progress(), catalog)));
@@ -142,7 +142,7 @@ public final class TrophyApi {
         n.put("key", m.metric().key());
         n.put("name", m.metric().name());
         n.put("status", m.metric().status());
-        n.put("current", m.current());
+        n.set("current", TrophyJson.number(m.current()));
         n.put("units", m.metric().units());
         ArrayNode list = n.putArray("achievements");
         m.achievements().forEach(s -> list.add(TrophyJson.userAchievement(s.achievement(), s.progress(), catalog)));

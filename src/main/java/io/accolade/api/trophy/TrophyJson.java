@@ -1,6 +1,9 @@
 package io.accolade.api.trophy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.accolade.domain.Achievement;
 import io.accolade.domain.AttributeFilter;
@@ -40,7 +43,7 @@ final class TrophyJson {
             case Trigger.Metric m -> {
                 var metric = catalog.metric(m.metricKey());
                 n.put("metricId", metric.map(x -> x.id()).orElse(null));
-                n.put("metricValue", m.metricValue());
+                n.set("metricValue", number(m.metricValue()));
                 n.put("metricName", metric.map(x -> x.name()).orElse(m.metricKey()));
             }
             case Trigger.Streak s -> n.put("streakLength", s.length());
@@ -70,8 +73,22 @@ final class TrophyJson {
 
     static ObjectNode withStats(ObjectNode n, long completions, double rarity) {
         n.put("completions", completions);
-        n.put("rarity", rarity);
+        n.set("rarity", number(rarity));
         return n;
+    }
+
+    /** Largest magnitude up to which every integer is exact in a double (and in JavaScript's numbers). */
+    private static final double MAX_EXACT_INTEGER = 9_007_199_254_740_992d;
+
+    /**
+     * A number as Trophy writes it: integral values without a fraction ({@code "metricValue": 500}, as the seed
+     * shows, not 500.0), other values as they are. Jackson would write every double with ".0".
+     */
+    static JsonNode number(double v) {
+        if (v == Math.rint(v) && Math.abs(v) <= MAX_EXACT_INTEGER) {
+            return LongNode.valueOf((long) v);
+        }
+        return DoubleNode.valueOf(v);
     }
 
     static ObjectNode user(User u) {
