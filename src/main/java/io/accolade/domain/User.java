@@ -89,6 +89,10 @@ public record User(String id, String email, String name, String tz, List<String>
         if (p.subscribeToEmails().orElse(false) && mail == null) {
             throw Rejection.invalid("'email' is required when 'subscribeToEmails' is true");
         }
+        if (!subscribe) {
+            // Trophy's rule: a user who opted out of emails has no email address stored.
+            mail = null;
+        }
         User next = new User(id, mail, p.name().orElse(name), p.tz().orElse(tz),
                 p.deviceTokens().orElse(deviceTokens), subscribe, Map.copyOf(attrs), control, created, updated);
         if (next.equals(this)) {

@@ -177,6 +177,17 @@ class UsersApiTest extends ServerTest {
     }
 
     @Test
+    void optingOutOfEmailsDropsTheStoredEmail() {
+        var app = newApp();
+        var r = app.http().put("/v1/users/u1", obj("email", "a@example.com"));
+        assertThat(r.json().get("email").asText()).isEqualTo("a@example.com");
+        var out = app.http().patch("/v1/users/u1", obj("subscribeToEmails", false));
+        assertThat(out.json().get("subscribeToEmails").asBoolean()).isFalse();
+        assertThat(out.json().get("email").isNull()).isTrue();
+        assertThat(app.http().get("/v1/users/u1").json().get("email").isNull()).isTrue();
+    }
+
+    @Test
     void badUserBodiesAre400NamingTheField() {
         var app = newApp();
         Map<Object, String> cases = Map.of(
