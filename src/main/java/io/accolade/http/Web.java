@@ -9,6 +9,7 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Small, explicit helpers for reading requests and writing JSON responses. */
@@ -31,13 +32,22 @@ public final class Web {
         if (declared.isPresent() && declared.getAsLong() > MAX_BODY_BYTES) {
             throw ApiException.tooLarge("request body exceeds " + MAX_BODY_BYTES + " bytes");
         }
-        try (InputStream in = req.content().inputStream()) {
-            byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+        InputStream in = req.content().inputStream();
+        byte[] bytes;
+        try {
+            bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+        } catch (IOException | RuntimeException e) {
+            // Broken framing (a chunk size that is not hex): Helidon throws runtime exceptions. The stream is not
+            // closed, since closing drains the rest of the entity and would wait for bytes that never come; the
+            // connection is closed after the answer instead.
+            throw new ApiException(400, "unreadable request body", Map.of("Connection", "close"));
+        }
+        try (in) {
             if (bytes.length > MAX_BODY_BYTES) {
                 throw ApiException.tooLarge("request body exceeds " + MAX_BODY_BYTES + " bytes");
             }
             return bytes;
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException e) {
             throw ApiException.badRequest("unreadable request body");
         }
     }
