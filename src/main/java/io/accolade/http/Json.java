@@ -40,11 +40,52 @@ public final class Json {
             if (node == null || node.isMissingNode()) {
                 throw ApiException.badRequest("request body is empty; a JSON object is required");
             }
+            checkText(node, "");
             return node;
         } catch (JsonProcessingException e) {
             throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw ApiException.badRequest("unreadable request body");
+        }
+    }
+
+    /**
+     * Refuses strings (values and member names) holding U+0000 or an unpaired UTF-16 surrogate: JSON's escapes can
+     * spell both, but no text may hold them. PostgreSQL cannot store U+0000 (a 500 otherwise) and an unpaired
+     * surrogate cannot be written as UTF-8 (it would be stored as '?').
+     */
+    private static void checkText(JsonNode node, String path) {
+        if (node.isTextual()) {
+            checkString(node.textValue(), path);
+        } else if (node.isObject()) {
+            for (var it = node.properties().iterator(); it.hasNext(); ) {
+                var e = it.next();
+                String p = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+                checkString(e.getKey(), p);
+                checkText(e.getValue(), p);
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                checkText(node.get(i), path + "[" + i + "]");
+            }
+        }
+    }
+
+    private static void checkString(String s, String path) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean bad = c == 0 || Character.isLowSurrogate(c);
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else {
+                    bad = true;
+                }
+            }
+            if (bad) {
+                throw ApiException.badRequest("'" + io.accolade.domain.Ids.abbreviate(path)
+                        + "' holds a NUL character or an unpaired UTF-16 surrogate");
+            }
         }
     }
 
