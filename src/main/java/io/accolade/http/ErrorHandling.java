@@ -34,6 +34,10 @@ public final class ErrorHandling {
                     .orElseGet(() -> UUID.randomUUID().toString());
             req.context().register("requestId", id);
             res.header(Web.REQUEST_ID, id);
+            if (req.path().path().indexOf('\0') >= 0) {
+                // An encoded NUL (%00) is no identifier anywhere, and PostgreSQL refuses it in any text parameter.
+                throw ApiException.badRequest("malformed request: the path holds a NUL character (%00)");
+            }
             chain.proceed();
         });
         routing.error(ApiException.class, (req, res, e) -> {
