@@ -62,15 +62,15 @@ public final class AppService {
     }
 
     public void delete(String id) {
-        boolean deleted = db.transaction(c -> {
-            boolean d = apps.deleteApp(c, id);
+        // Not found rolls back: a refused request leaves the configuration version (every node's caches) alone.
+        db.transaction(c -> {
+            if (!apps.deleteApp(c, id)) {
+                throw Rejection.notFound("app '" + id + "' not found");
+            }
             apps.bumpConfigVersion(c);
-            return d;
+            return null;
         });
         auth.invalidate();
-        if (!deleted) {
-            throw Rejection.notFound("app '" + id + "' not found");
-        }
     }
 
     public IssuedKey createKey(String appId) {
@@ -98,15 +98,14 @@ public final class AppService {
 
     /** Revokes a key at once: it and the user tokens issued with it stop working. */
     public void revokeKey(String appId, String keyId) {
-        boolean deleted = db.transaction(c -> {
-            boolean d = apps.deleteKey(c, appId, keyId);
+        db.transaction(c -> {
+            if (!apps.deleteKey(c, appId, keyId)) {
+                throw Rejection.notFound("key '" + keyId + "' not found in app '" + appId + "'");
+            }
             apps.bumpConfigVersion(c);
-            return d;
+            return null;
         });
         auth.invalidate();
-        if (!deleted) {
-            throw Rejection.notFound("key '" + keyId + "' not found in app '" + appId + "'");
-        }
     }
 
     private IssuedKey newKey(java.sql.Connection c, String appId, long now) {
