@@ -174,15 +174,16 @@ public final class EventService {
         if (timestamp.isEmpty()) {
             return now;
         }
-        long t = timestamp.get().toEpochMilli();
-        if (t > now + FUTURE_SKEW.toMillis()) {
+        // Compared as instants: a year like -999999999 has no epoch milliseconds (toEpochMilli overflows).
+        Instant t = timestamp.get();
+        if (t.isAfter(Instant.ofEpochMilli(now).plus(FUTURE_SKEW))) {
             throw Rejection.unprocessable("'timestamp' lies in the future (more than " + FUTURE_SKEW.toMinutes()
                     + " minutes ahead of the server clock)");
         }
-        if (t < now - lateWindow.toMillis()) {
+        if (t.isBefore(Instant.ofEpochMilli(now).minus(lateWindow))) {
             throw Rejection.unprocessable("'timestamp' is older than the late-event window of "
                     + lateWindow.toDays() + " days (ACCOLADE_LATE_EVENT_WINDOW)");
         }
-        return t;
+        return t.toEpochMilli();
     }
 }
