@@ -53,22 +53,28 @@ public record User(String id, String email, String name, String tz, List<String>
                     throw Rejection.invalid("'" + prefix + "deviceTokens' must hold at most 100 tokens of 1-512 characters");
                 }
             });
-            attributes.ifPresent(a -> {
-                if (a.size() > 100) {
-                    throw Rejection.invalid("'" + prefix + "attributes' may hold at most 100 keys");
-                }
-                a.forEach((k, v) -> {
-                    if (!Ids.isKey(k)) {
-                        throw Rejection.invalid("'" + prefix + "attributes' key '" + Ids.abbreviate(k)
-                                + "' must be 1-64 letters, digits, '-', '_' or '.'");
-                    }
-                    if (v.length() > 1000) {
-                        throw Rejection.invalid("'" + prefix + "attributes." + k + "' must be at most 1000 characters");
-                    }
-                });
-            });
+            attributes.ifPresent(a -> validateAttributes(a, prefix + "attributes"));
             return this;
         }
+    }
+
+    /**
+     * User attributes and event attributes alike: at most 100 keys, each of the form of a key (the form attribute
+     * filters use), values of at most 1000 characters.
+     */
+    public static void validateAttributes(Map<String, String> a, String field) {
+        if (a.size() > 100) {
+            throw Rejection.invalid("'" + field + "' may hold at most 100 keys");
+        }
+        a.forEach((k, v) -> {
+            if (!Ids.isKey(k)) {
+                throw Rejection.invalid("'" + field + "' key '" + Ids.abbreviate(k)
+                        + "' must be 1-64 letters, digits, '-', '_' or '.'");
+            }
+            if (v.length() > 1000) {
+                throw Rejection.invalid("'" + field + "." + k + "' must be at most 1000 characters");
+            }
+        });
     }
 
     /** A new user from a patch. */

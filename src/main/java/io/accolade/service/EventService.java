@@ -87,6 +87,7 @@ public final class EventService {
     public EventResult record(String appId, MetricEvent e) {
         Ids.userId(e.userId(), "user.id");
         e.user().validate("user.");
+        User.validateAttributes(e.attributes(), "attributes");
         Catalog catalog = catalogs.of(appId);
         Metric metric = catalog.metric(e.metricKey())
                 .orElseThrow(() -> Rejection.notFound("Metric Not Found: '" + Ids.abbreviate(e.metricKey()) + "'"));
