@@ -11,6 +11,7 @@ import io.accolade.service.AchievementReads;
 import io.accolade.service.Catalogs;
 import io.accolade.service.DefinitionService;
 import io.accolade.service.EventService;
+import io.accolade.service.ProgressRecorder;
 import io.accolade.service.StreakService;
 import io.accolade.service.UserService;
 import io.accolade.store.CounterStore;
@@ -95,7 +96,8 @@ public final class Accolade implements AutoCloseable {
         AchievementEngine engine = new AchievementEngine(() -> UUID.randomUUID().toString());
         UserService users = new UserService(db, userStore, counterStore, clock);
         StreakService streaks = new StreakService();
-        EventService events = new EventService(db, catalogs, users, metricStore, progressStore, counterStore,
+        ProgressRecorder recorder = new ProgressRecorder(progressStore, counterStore);
+        EventService events = new EventService(db, catalogs, users, metricStore, progressStore, recorder,
                 streaks, engine, clock, config.lateEventWindow());
         AchievementReads reads = new AchievementReads(db, catalogs, userStore, progressStore, metricStore,
                 counterStore);
