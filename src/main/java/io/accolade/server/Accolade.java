@@ -5,19 +5,27 @@ import io.accolade.api.HealthApi;
 import io.accolade.api.RateLimiter;
 import io.accolade.api.admin.AppsApi;
 import io.accolade.api.admin.DefinitionsApi;
+import io.accolade.api.admin.FriendsApi;
+import io.accolade.api.mobage.MobageApi;
+import io.accolade.api.oauth.TokenApi;
 import io.accolade.api.trophy.TrophyApi;
 import io.accolade.domain.AchievementEngine;
 import io.accolade.service.AchievementReads;
 import io.accolade.service.Catalogs;
 import io.accolade.service.DefinitionService;
 import io.accolade.service.EventService;
+import io.accolade.service.FriendService;
+import io.accolade.service.MobageService;
 import io.accolade.service.ProgressRecorder;
 import io.accolade.service.StreakService;
+import io.accolade.service.TokenService;
 import io.accolade.service.UserService;
 import io.accolade.store.CounterStore;
 import io.accolade.store.DefinitionStore;
+import io.accolade.store.FriendStore;
 import io.accolade.store.MetricStore;
 import io.accolade.store.ProgressStore;
+import io.accolade.store.TokenStore;
 import io.accolade.store.UserStore;
 import java.util.UUID;
 import io.accolade.auth.Authenticator;
@@ -102,6 +110,9 @@ public final class Accolade implements AutoCloseable {
         AchievementReads reads = new AchievementReads(db, catalogs, userStore, progressStore, metricStore,
                 counterStore);
         DefinitionService definitions = new DefinitionService(db, appStore, definitionStore, catalogs, clock);
+        TokenService tokens = new TokenService(db, users, new TokenStore(), clock, config.tokenTtl());
+        FriendService friends = new FriendService(db, users, userStore, new FriendStore(), clock);
+        MobageService mobage = new MobageService(db, catalogs, users, progressStore, recorder, engine, clock);
 
         ErrorHandling.install(routing);
         Routes routes = new Routes(routing);
@@ -109,6 +120,9 @@ public final class Accolade implements AutoCloseable {
         new AppsApi(guard, apps).register(routes);
         new DefinitionsApi(guard, definitions).register(routes);
         new TrophyApi(guard, catalogs, users, events, reads).register(routes);
+        new FriendsApi(guard, friends).register(routes);
+        new TokenApi(guard, tokens).register(routes);
+        new MobageApi(guard, tokens, mobage).register(routes);
         routes.finish();
     }
 
