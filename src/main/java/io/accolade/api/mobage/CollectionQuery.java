@@ -60,12 +60,14 @@ record CollectionQuery(int count, int startIndex, Optional<ProgressState> state,
      * may only be json.
      */
     static Map<String, String> parameters(UriQuery query, Set<String> allowed) {
+        List<String> unknown = query.names().stream().filter(n -> !allowed.contains(n)).sorted()
+                .map(n -> "'" + Ids.abbreviate(n) + "'").toList();
+        if (!unknown.isEmpty()) {
+            throw ApiException.badRequest("unknown query parameter" + (unknown.size() > 1 ? "s " : " ")
+                    + String.join(", ", unknown) + "; allowed: " + String.join(", ", allowed.stream().sorted().toList()));
+        }
         Map<String, String> out = new LinkedHashMap<>();
-        for (String name : query.names()) {
-            if (!allowed.contains(name)) {
-                throw ApiException.badRequest("unknown query parameter '" + Ids.abbreviate(name) + "'; allowed: "
-                        + String.join(", ", allowed.stream().sorted().toList()));
-            }
+        for (String name : query.names().stream().sorted().toList()) {
             List<String> values = query.all(name);
             if (values.size() > 1) {
                 throw ApiException.badRequest("'" + name + "' is given more than once");
