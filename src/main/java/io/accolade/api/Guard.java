@@ -86,6 +86,11 @@ public final class Guard {
         return new ApiException(401, message, Map.of("WWW-Authenticate", "Basic realm=\"accolade\""));
     }
 
+    /** Applies the rate limit of the key behind a credential that is not the key itself (a user token). */
+    public void throttle(AppKey key) {
+        limiter.acquire(key);
+    }
+
     /** The admin token for any app, or the app's own key for its own app. */
     public void adminOrOwnKey(ServerRequest req, String appId) {
         if (auth.isAdmin(Web.header(req, "Authorization"))) {

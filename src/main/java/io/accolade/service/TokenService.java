@@ -33,8 +33,8 @@ public final class TokenService {
         this.ttl = ttl;
     }
 
-    /** Whom a token speaks for: a user of one app. */
-    public record Viewer(String appId, String userId) {
+    /** Whom a token speaks for: a user of one app; {@code key} is the API key that obtained it. */
+    public record Viewer(String appId, String userId, AppKey key) {
     }
 
     /** A token as issued: the only moment its clear text exists on the server. */
@@ -57,7 +57,7 @@ public final class TokenService {
                     new TokenStore.TokenRow(key.appId(), userId, key.keyId(), now, expires, null));
             return null;
         });
-        return new Issued(token, new Viewer(key.appId(), userId), ttl.toSeconds());
+        return new Issued(token, new Viewer(key.appId(), userId, key), ttl.toSeconds());
     }
 
     /** RFC 7009: revokes the token if it is one of this client's app; unknown tokens are no error. */
@@ -78,7 +78,7 @@ public final class TokenService {
         long now = clock.millis();
         return db.read(c -> tokens.find(c, hash))
                 .filter(t -> t.validAt(now))
-                .map(t -> new Viewer(t.appId(), t.userId()));
+                .map(t -> new Viewer(t.appId(), t.userId(), new AppKey(t.appId(), t.keyId())));
     }
 
     /** Spares a database lookup for values that cannot be one of our tokens. */

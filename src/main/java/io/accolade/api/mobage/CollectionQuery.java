@@ -64,7 +64,8 @@ record CollectionQuery(int count, int startIndex, Optional<ProgressState> state,
                 .map(n -> "'" + Ids.abbreviate(n) + "'").toList();
         if (!unknown.isEmpty()) {
             throw ApiException.badRequest("unknown query parameter" + (unknown.size() > 1 ? "s " : " ")
-                    + String.join(", ", unknown) + "; allowed: " + String.join(", ", allowed.stream().sorted().toList()));
+                    + String.join(", ", unknown) + "; allowed: "
+                    + String.join(", ", allowed.stream().sorted().toList()));
         }
         Map<String, String> out = new LinkedHashMap<>();
         for (String name : query.names().stream().sorted().toList()) {

@@ -167,8 +167,11 @@ public final class MobageApi {
                 throw unauthorized("unsupported authorization scheme; send Authorization: Bearer <access token>",
                         false);
             }
-            return tokens.authenticate(token)
+            Viewer viewer = tokens.authenticate(token)
                     .orElseThrow(() -> unauthorized("the access token is invalid, expired or revoked", true));
+            // A token spends the rate limit of the key that obtained it, so tokens do not bypass the limit.
+            guard.throttle(viewer.key());
+            return viewer;
         }
         if (Web.header(req, "X-API-KEY").isPresent()) {
             guard.apiKey(req);
