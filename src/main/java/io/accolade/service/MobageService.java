@@ -65,10 +65,6 @@ public final class MobageService {
      */
     public record Query(Optional<ProgressState> state, Optional<Sort> sort, Optional<Long> updatedSince,
                         int startIndex, int count) {
-        public static Query all() {
-            return new Query(Optional.empty(), Optional.empty(), Optional.empty(), 1, Integer.MAX_VALUE);
-        }
-
         boolean appliesUpdatedSince() {
             return updatedSince.isPresent() && sort.map(s -> s.key() == SortKey.UPDATED).orElse(false);
         }

@@ -207,6 +207,9 @@ class MobageSeedTest extends ServerTest {
         // The same with explicit ids instead of @me and @app.
         var explicit = me.get(BASE + "/people/sp.mbga.jp:12345/@self/achievements/12000129/bogus_hero");
         assertThat(explicit.json()).isEqualTo(r.json());
+        // Percent-encoded literals are the same literals.
+        var encoded = me.get(BASE + "/people/%40me/%40self/achievements/%40app/bogus_hero");
+        assertThat(encoded.json()).as(encoded.toString()).isEqualTo(r.json());
     }
 
     @Test
