@@ -13,6 +13,7 @@ import io.accolade.api.trophy.StreakApi;
 import io.accolade.api.trophy.TrophyApi;
 import io.accolade.domain.AchievementEngine;
 import io.accolade.service.AchievementReads;
+import io.accolade.service.BackfillService;
 import io.accolade.service.Catalogs;
 import io.accolade.service.DefinitionService;
 import io.accolade.service.EventService;
@@ -130,8 +131,11 @@ public final class Accolade implements AutoCloseable {
                 streaks, engine, clock, config.lateEventWindow());
         AchievementReads reads = new AchievementReads(db, catalogs, userStore, progressStore, metricStore,
                 counterStore);
+        BackfillService backfill = new BackfillService(db, catalogs, userStore, progressStore, metricStore,
+                streakStore, recorder, engine, clock);
+        background.add(backfill);
         DefinitionService definitions = new DefinitionService(db, appStore, definitionStore, streakStore, catalogs,
-                clock);
+                backfill, clock);
         TokenService tokens = new TokenService(db, users, new TokenStore(), clock, config.tokenTtl());
         FriendService friends = new FriendService(db, users, userStore, new FriendStore(), clock);
         MobageService mobage = new MobageService(db, catalogs, users, progressStore, recorder, engine, clock);
@@ -220,6 +224,9 @@ public final class Accolade implements AutoCloseable {
         for (AutoCloseable t : background) {
             if (t instanceof StreakScheduler s) {
                 s.runOnce();
+            }
+            if (t instanceof BackfillService b) {
+                b.awaitIdle(java.time.Duration.ofSeconds(30));
             }
         }
     }

@@ -89,4 +89,15 @@ public final class ProgressStore {
                 Sql.nullableLong(rs, "last_unlocked_at"), rs.getString("completion_id"), rs.getLong("created_at"),
                 rs.getLong("updated_at")));
     }
+
+    /** Users who completed every one of {@code keys} (backdating of composites). */
+    public List<String> completedAll(Connection c, String appId, List<String> keys) {
+        List<Object> params = new ArrayList<>();
+        params.add(appId);
+        params.addAll(keys);
+        params.add(keys.size());
+        return Sql.list(c, "SELECT user_id FROM progress WHERE app_id = ? AND ach_key IN (" + Sql.placeholders(keys.size())
+                + ") AND first_unlocked_at IS NOT NULL GROUP BY user_id HAVING COUNT(*) = ?",
+                rs -> rs.getString(1), params.toArray());
+    }
 }
