@@ -35,6 +35,11 @@ public final class Times {
 
     /** Mobage's zone-less GMT form exactly (no offset, no fraction, a real date); empty when it is not. */
     public static Optional<Long> parseMobageStrict(String s) {
+        // Exactly yyyy-MM-ddTHH:mm:ss: "uuuu" alone also takes signed years like +999999999, whose epoch
+        // milliseconds overflow a long (an ArithmeticException, answered 500).
+        if (s.length() != 19) {
+            return Optional.empty();
+        }
         try {
             return Optional.of(LocalDateTime.parse(s, MOBAGE_STRICT).toInstant(ZoneOffset.UTC).toEpochMilli());
         } catch (DateTimeParseException e) {
