@@ -90,6 +90,18 @@ public final class ErrorHandling {
     }
 
     /**
+     * An error whose request line could not be read (a URI too long, a malformed line): the path, and so the
+     * dialect, is unknown, so the body carries every dialect's members ({@code error}, {@code error_description},
+     * {@code Error.Message}) and each client finds its own.
+     */
+    static com.fasterxml.jackson.databind.node.ObjectNode anyDialect(int status, String message) {
+        var body = Dialect.TROPHY.errorBody(status, message, null);
+        body.put("error_description", message);
+        body.putObject("Error").put("Message", message);
+        return body;
+    }
+
+    /**
      * Errors Helidon answers itself, before any route runs (unparseable request line, oversized headers or entity):
      * same JSON shapes.
      */
@@ -98,7 +110,7 @@ public final class ErrorHandling {
             @Override
             public TransportResponse handle(TransportRequest request, EventType eventType, Status status,
                                             ServerResponseHeaders headers, String message) {
-                String path = request.path() == null ? "/" : request.path();
+                String path = request.path() == null ? "" : request.path();
                 int code = status.code();
                 String safe = switch (code) {
                     case 413 -> "request body exceeds " + Web.MAX_BODY_BYTES + " bytes";
@@ -106,7 +118,8 @@ public final class ErrorHandling {
                     case 431 -> "request headers too large";
                     default -> code >= 500 ? "internal error" : "request refused";
                 };
-                byte[] body = Json.write(Dialect.forPath(path).errorBody(code, safe, null));
+                byte[] body = Json.write(path.isEmpty() ? anyDialect(code, safe) : Dialect.forPath(path)
+                        .errorBody(code, safe, null));
                 headers.set(HeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
                 if (code >= 500) {
                     LOG.warning(() -> "direct " + code + " on " + path + ": " + message);
