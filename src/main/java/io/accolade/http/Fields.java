@@ -121,7 +121,8 @@ public final class Fields {
         if (!v.isIntegralNumber() && !(v.isNumber() && v.doubleValue() == Math.rint(v.doubleValue()))) {
             throw ApiException.badRequest("'" + name(field) + "' must be a whole number");
         }
-        if (!v.canConvertToLong() || Math.abs(v.longValue()) > 1_000_000_000_000L) {
+        // Not Math.abs: Math.abs(Long.MIN_VALUE) is negative and would pass.
+        if (!v.canConvertToLong() || v.longValue() > 1_000_000_000_000L || v.longValue() < -1_000_000_000_000L) {
             throw ApiException.badRequest("'" + name(field) + "' is out of range");
         }
         return Optional.of(v.longValue());
