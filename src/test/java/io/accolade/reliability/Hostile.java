@@ -76,7 +76,13 @@ final class Hostile {
         /** Prerequisite keys of a composite achievement. */
         PREREQUISITES,
         /** A whole number 0..3650 (days). */
-        DAYS
+        DAYS,
+        /** Mobage's absolute steps: a whole number 0..1e12 (above totalSteps is clamped). */
+        STEPS,
+        /** Mobage's increment: a signed whole number, |n| ≤ 1e12. */
+        STEP_DELTA,
+        /** A list of user ids (friends): ≤ 1000 existing users, not the user itself. */
+        USER_IDS
     }
 
     /** Strings that are neither a valid key nor a valid user id. */
@@ -297,6 +303,24 @@ final class Hostile {
                 v.add(F.objectNode());
             }
             case DAYS -> v.addAll(ints(0, 3650));
+            case STEPS -> v.addAll(ints(0, 1_000_000_000_000L));
+            case STEP_DELTA -> v.addAll(ints(-1_000_000_000_000L, 1_000_000_000_000L));
+            case USER_IDS -> {
+                v.add(txt("u2"));
+                v.add(F.objectNode());
+                v.add(F.arrayNode().add(1));
+                v.add(F.arrayNode().add(F.nullNode()));
+                v.add(F.arrayNode().add("u1"));                  // the user itself
+                v.add(F.arrayNode().add("nobody"));              // no such user
+                for (int i = 0; i < 6; i++) {
+                    v.add(F.arrayNode().add("mu").add(BAD_IDS.get(i * 7 % BAD_IDS.size())));
+                }
+                ArrayNode many = F.arrayNode();
+                for (int i = 0; i < 1001; i++) {
+                    many.add("f" + i);
+                }
+                v.add(many);
+            }
         }
         return v;
     }
@@ -311,8 +335,11 @@ final class Hostile {
         List<JsonNode> v = new ArrayList<>();
         v.add(F.numberNode(min - 1));
         v.add(F.numberNode(max + 1));
-        v.add(F.numberNode(-1_000_000_000_000L));
+        if (min > -1_000_000_000_000L) {
+            v.add(F.numberNode(-1_000_000_000_000L));
+        }
         v.add(F.numberNode(Long.MAX_VALUE));
+        v.add(F.numberNode(Long.MIN_VALUE));
         v.add(F.numberNode(new java.math.BigInteger("99999999999999999999999")));
         v.add(F.numberNode(1.5));
         v.add(F.numberNode(min + 0.001));
@@ -366,13 +393,17 @@ final class Hostile {
      * A path segment for a hostile id: percent-encoded as UTF-8 (so that it reaches the server as that string), or
      * one of the raw sequences a path can carry (invalid escapes, encoded NUL and CRLF, bytes that are not UTF-8).
      */
-    static String pathSegment(Random rng) {
+    static String pathSegment(Random rng, java.util.function.Predicate<String> allowed) {
         if (rng.nextInt(4) == 0) {
             return pick(rng, List.of("%zz", "%", "%C3%28", "%FF%FE", "%00", "%u0041", "%2e%2e", "%252e%252e%252f",
                     "%0d%0aSet-Cookie:%20x=1", "u1%0a", "\u00ff\u00fe", "%E2%80%AE", "%C0%AF", "%ED%A0%80", "a%20b",
                     "..%5C..%5C", "'%20OR%20'1'='1", "*", "$", "!", "(x)", "u1%3B"));
         }
-        return encode(pick(rng, BAD_IDS));
+        String id;
+        do {
+            id = pick(rng, BAD_IDS);
+        } while (!allowed.test(id));
+        return encode(id);
     }
 
     static String encode(String s) {

@@ -49,6 +49,9 @@ class HostileInputTest extends ServerTest {
     static final Instant NOW = Instant.parse("2025-06-15T12:00:00Z");
     static final String APP = "fz";
     static final String OTHER = "fz-other";
+    static final String MOBAGE = "/social/api/restful/v2";
+    static final String TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
+    static final String USER_ID_TYPE = "urn:accolade:params:oauth:token-type:user-id";
 
     @Override
     protected TestServer startServer(StoreKind kind) {
@@ -56,7 +59,8 @@ class HostileInputTest extends ServerTest {
         return TestServer.start(kind, new MutableClock(NOW), c -> c);
     }
 
-    enum Auth { NONE, ADMIN, KEY, ADMIN_OR_KEY }
+    /** Who may call a route: nobody needed, the operator, an app key, either, a Mobage user token, an OAuth client. */
+    enum Auth { NONE, ADMIN, KEY, ADMIN_OR_KEY, TOKEN, CLIENT }
 
     enum Expect {
         /** Must be a 4xx with the dialect's error body. */
@@ -72,9 +76,15 @@ class HostileInputTest extends ServerTest {
     record Route(String method, String template, Auth auth, Map<String, String> params, JsonNode body,
                  List<Slot> slots, List<String> required, List<Map.Entry<String, JsonNode>> extras,
                  Map<String, List<String>> refusedParams, Map<String, List<String>> badQuery,
-                 List<String> lenientQuery, List<Slot> lenientSlots) {
+                 List<String> lenientQuery, List<Slot> lenientSlots, boolean strictQuery,
+                 Map<String, String> form) {
         boolean hasBody() {
             return body != null;
+        }
+
+        /** An OAuth endpoint: a form-encoded body, not JSON. */
+        boolean isForm() {
+            return form != null;
         }
 
         String dialect() {
@@ -94,6 +104,9 @@ class HostileInputTest extends ServerTest {
     private String revokedKey;
     private String spareKeyId;
     private JsonNode export;
+    private String userToken;
+    private String revokedToken;
+    private String orphanToken;
 
     private void fixture() {
         var app = server.newApp(APP);
@@ -127,7 +140,23 @@ class HostileInputTest extends ServerTest {
         ok(client.put("/v1/users/u2", Map.of("email", "u2@x.example", "subscribeToEmails", true)));
         ok(client.post("/admin/v1/streaks/freezes", Map.of("freezes", List.of(Map.of("userId", "u2")))));
         ok(server.http.withKey(otherKey).post("/v1/users", Map.of("id", "ou")));
+        // Mobage: a user with a token and records, a friendship, a revoked token and one whose key was revoked.
+        ok(admin.put(base + "/achievements/a-steps", Map.of("name", "Steps", "trigger", "api", "totalSteps", 10)));
+        userToken = token(client, "mu");
+        revokedToken = token(client, "mu");
+        assertThat(client.postForm("/oauth2/revoke", Map.of("token", revokedToken)).status()).isEqualTo(200);
+        JsonNode doomed = ok(admin.post(base + "/keys", null));
+        orphanToken = token(server.http.withKey(doomed.get("apiKey").asText()), "mu");
+        ok(admin.delete(base + "/keys/" + doomed.get("id").asText()));
+        var mobage = server.http.withBearer(userToken);
+        ok(mobage.put(MOBAGE + "/people/@me/@self/achievements/@app/a-steps?fields=steps", Map.of("steps", 2)));
+        ok(admin.put(base + "/users/u1/friends", Map.of("friends", List.of("u2"))));
         export = ok(admin.get(base + "/definitions"));
+    }
+
+    private static String token(io.accolade.support.Http client, String user) {
+        return ok(client.postForm("/oauth2/token", Map.of("grant_type", TOKEN_EXCHANGE, "subject_token", user,
+                "subject_token_type", USER_ID_TYPE))).get("access_token").asText();
     }
 
     private static JsonNode ok(io.accolade.support.Http.Resp r) {
@@ -150,6 +179,8 @@ class HostileInputTest extends ServerTest {
         final Map<String, List<String>> badQuery = new LinkedHashMap<>();
         final List<String> lenientQuery = new ArrayList<>();
         final List<Slot> lenientSlots = new ArrayList<>();
+        boolean strictQuery;
+        Map<String, String> form;
 
         RouteBuilder(String method, String template, Auth auth) {
             this.method = method;
@@ -157,9 +188,13 @@ class HostileInputTest extends ServerTest {
             this.auth = auth;
             Matcher m = Pattern.compile("\\{(\\w+)}").matcher(template);
             while (m.find()) {
+                boolean mobage = template.startsWith(MOBAGE);
                 params.put(m.group(1), switch (m.group(1)) {
-                    case "appId" -> APP;
+                    case "appId" -> mobage ? "@app" : APP;
                     case "id" -> "u1";
+                    case "userId" -> mobage ? "@me" : "u1";
+                    case "friendId" -> "mu";
+                    case "selfOrFriends" -> "@self";
                     case "keyId" -> "KEYID";
                     default -> template.contains("/metrics/") ? "m1" : "a-api";
                 });
@@ -224,9 +259,20 @@ class HostileInputTest extends ServerTest {
             return this;
         }
 
+        /** Unknown query parameters are refused (Mobage's reads): query noise must get a 4xx too. */
+        RouteBuilder strictQuery() {
+            strictQuery = true;
+            return this;
+        }
+
+        RouteBuilder form(Map<String, String> valid) {
+            form = valid;
+            return this;
+        }
+
         Route build() {
             return new Route(method, template, auth, params, body, slots, required, extras, refused, badQuery,
-                    lenientQuery, lenientSlots);
+                    lenientQuery, lenientSlots, strictQuery, form);
         }
 
         private static Object parse(String json) {
@@ -376,7 +422,74 @@ class HostileInputTest extends ServerTest {
                 .slot("users", Kind.OBJECT_LIST).slot("users.0.id", Kind.STRING).required("users", "users.0.id")
                 .extra("users", List.of()).extra("users", java.util.Collections.nCopies(101, Map.of("id", "u1")))
                 .lenient("users.0.id", Kind.USER_ID).build());
+
+        // Friends (admin API, for Mobage's @friends).
+        String friends = base + "/users/{userId}/friends";
+        out.add(r("GET", friends, Auth.ADMIN_OR_KEY).refused("userId", "nobody").build());
+        out.add(r("PUT", friends, Auth.ADMIN_OR_KEY).body("{\"friends\":[\"mu\"]}").slot("friends", Kind.USER_IDS)
+                .required("friends").strict().refused("userId", "nobody").build());
+        out.add(r("POST", friends + "/{friendId}", Auth.ADMIN_OR_KEY).refused("userId", "nobody")
+                .refused("friendId", "u1", "nobody").build());
+        out.add(r("DELETE", friends + "/{friendId}", Auth.ADMIN_OR_KEY).param("friendId", "u2")
+                .refused("userId", "nobody").refused("friendId", "u1", "mu", "nobody").build());
+
+        // Mobage's User Achievement and Achievement resources, with a user's token.
+        String people = MOBAGE + "/people/{userId}/{selfOrFriends}/achievements/{appId}";
+        String[] pagingBad = {"0", "1001", "-1", "x", "1.5", "", "99999999999", "+5", "%00", "1e2"};
+        out.add(mobageReads(r("GET", people, Auth.TOKEN)).build());
+        out.add(mobageReads(r("GET", people + "/{achievementId}", Auth.TOKEN)).refused("achievementId", "a,,b",
+                "a-api," + "x,".repeat(100) + "y").build());
+        out.add(mobageWrites(r("PUT", people + "/{achievementId}", Auth.TOKEN).body("{\"state\":\"UNLOCKED\"}"))
+                .slot("state", Kind.ENUM).required("state").extra("steps", -1).extra("state", "HIDDEN")
+                .badQuery("fields", "bogus", "state,steps", "", "state,", "STATE").badQuery("format", "xml", "")
+                .build());
+        out.add(mobageWrites(r("PUT", people + "/{achievementId}", Auth.TOKEN).param("achievementId", "a-steps")
+                .body("{\"steps\":3}")).slot("steps", Kind.STEPS).required("steps").extra("state", "bogus")
+                .badQuery("fields", "bogus", "state", "state,steps").build());
+        out.add(mobageWrites(r("POST", people + "/{achievementId}/increment", Auth.TOKEN)
+                .param("achievementId", "a-steps").body("{\"steps\":1}")).slot("steps", Kind.STEP_DELTA)
+                .required("steps").strict().extra("state", "UNLOCKED").badQuery("fields", "steps")
+                .badQuery("format", "xml").build());
+        out.add(r("GET", MOBAGE + "/achievements/{appId}", Auth.TOKEN).refused("appId", OTHER, "@App")
+                .badQuery("count", pagingBad).badQuery("startIndex", "0", "-1", "x", "99999999999", "")
+                .badQuery("fields", "bogus", "", "id,,name").badQuery("format", "xml").strictQuery().build());
+        out.add(r("GET", MOBAGE + "/achievements/{appId}/{achievementId}", Auth.TOKEN).param("achievementId", "a-api")
+                .refused("appId", OTHER).refused("achievementId", "nope", "a-inactive").strictQuery()
+                .badQuery("fields", "bogus").build());
+
+        // OAuth token endpoints (form bodies), with the app's credentials.
+        Map<String, String> exchange = new LinkedHashMap<>();
+        exchange.put("grant_type", TOKEN_EXCHANGE);
+        exchange.put("subject_token", "u-oauth");
+        exchange.put("subject_token_type", USER_ID_TYPE);
+        out.add(r("POST", "/oauth2/token", Auth.CLIENT).form(exchange).build());
+        out.add(r("POST", "/oauth2/revoke", Auth.CLIENT).form(Map.of("token", userToken == null ? "t" : userToken))
+                .build());
         return out;
+    }
+
+    /** Query options of Mobage's User Achievement reads, all invalid; unknown parameters are refused too. */
+    private static RouteBuilder mobageReads(RouteBuilder b) {
+        return b.refused("userId", "@you", "@")
+                .refused("selfOrFriends", "@bogus", "self", "@SELF")
+                .refused("appId", OTHER, "@App")
+                .badQuery("count", "0", "1001", "-1", "x", "1.5", "", "99999999999", "+5", "1e2")
+                .badQuery("startIndex", "0", "-1", "x", "99999999999", "")
+                .badQuery("filterBy", "state", "bogus").badQuery("filterValue", "UNLOCKED", "bogus")
+                .badQuery("filterOp", "equals", "contains").badQuery("sortBy", "userId", "bogus")
+                .badQuery("sortOrder", "ascending", "up")
+                .badQuery("updatedSince", "2013-13-45T00:00:00", "yesterday", "2013-07-13T05:37:11Z",
+                        "2013-07-13", "+999999999-12-31T23:59:59", "-999999999-01-01T00:00:00", "2013-02-30T00:00:00",
+                        "2013-07-13T25:00:00", "")
+                .badQuery("fields", "bogus", "", "userId,,state", "userId,bogus").badQuery("format", "xml", "JSON")
+                .strictQuery();
+    }
+
+    /** The refusals every Mobage write shares: another user (403), @friends, another app, unknown or locked ids. */
+    private static RouteBuilder mobageWrites(RouteBuilder b) {
+        return b.refused("userId", "u1", "mu,u1", "@you").refused("selfOrFriends", "@friends", "@bogus")
+                .refused("appId", OTHER, "@App").refused("achievementId", "nope", "a-inactive", "a-locked",
+                        "a-api,a-steps");
     }
 
     /** PUT /definitions with the app's own export as the template: every member of it is a slot. */
@@ -435,13 +548,109 @@ class HostileInputTest extends ServerTest {
             return queryCase(rng, Hostile.pick(rng, routes.stream().filter(x -> x.method().equals("GET")
                     || !x.badQuery().isEmpty()).toList()));
         }
-        if (roll < 90) {
+        if (roll < 88) {
             return authCase(rng, Hostile.pick(rng, routes.stream().filter(x -> x.auth() != Auth.NONE).toList()));
         }
-        if (roll < 95) {
-            return headerCase(rng, Hostile.pick(rng, routes.stream().filter(x -> x.auth() != Auth.NONE).toList()));
+        if (roll < 93) {
+            return oauthCase(rng, Hostile.pick(rng, routes.stream().filter(Route::isForm).toList()));
         }
-        return httpCase(rng, Hostile.pick(rng, routes.stream().filter(x -> x.auth() != Auth.NONE).toList()));
+        List<Route> plain = routes.stream().filter(x -> x.auth() != Auth.NONE && !x.isForm()).toList();
+        if (roll < 97) {
+            return headerCase(rng, Hostile.pick(rng, plain));
+        }
+        return httpCase(rng, Hostile.pick(rng, plain));
+    }
+
+    /** The OAuth endpoints: form bodies with a parameter missing, repeated, hostile or badly encoded. */
+    private Case oauthCase(Random rng, Route route) {
+        Map<String, String> form = new LinkedHashMap<>(route.form());
+        List<Map.Entry<String, String>> headers = auth(route);
+        boolean revoke = route.template().endsWith("/revoke");
+        Expect expect = Expect.CLIENT_ERROR;
+        String label;
+        String extra = "";
+        String contentType = "application/x-www-form-urlencoded";
+        int what = rng.nextInt(8);
+        String name = Hostile.pick(rng, new ArrayList<>(form.keySet()));
+        switch (what) {
+            case 0 -> {
+                form.remove(name);
+                label = "-" + name;
+            }
+            case 1 -> {
+                String v = revoke ? Hostile.pick(rng, Hostile.BAD_IDS) : Hostile.pick(rng, List.of("", "password",
+                        "client_credentials", "authorization_code", "refresh_token", TOKEN_EXCHANGE + " ",
+                        "urn:ietf:params:oauth:token-type:jwt", "' OR 1=1 --", "x".repeat(5000)));
+                String field = revoke ? "token" : (name.equals("subject_token") ? "grant_type" : name);
+                form.put(field, field.equals("subject_token") ? Hostile.pick(rng, Hostile.BAD_IDS) : v);
+                label = field + "=" + abbreviate(form.get(field));
+                // RFC 7009: a revocation answers 200 for any token it does not know.
+                expect = revoke && !v.isEmpty() ? Expect.NO_SERVER_ERROR : Expect.CLIENT_ERROR;
+            }
+            case 2 -> {
+                if (revoke) {
+                    form.put("token", "");
+                    label = "empty token";
+                } else {
+                    form.put("subject_token", Hostile.pick(rng, Hostile.BAD_IDS));
+                    label = "subject_token=" + abbreviate(form.get("subject_token"));
+                }
+            }
+            case 3 -> {
+                extra = "&" + name + "=" + Hostile.encode(form.get(name));
+                label = "repeated " + name;
+            }
+            case 4 -> {
+                extra = "&" + Hostile.pick(rng, List.of("subject_token=%zz", "grant_type=%", "x=%C3%28%zz",
+                        "token=%G0", "%=1"));
+                label = "bad encoding " + extra;
+                if (revoke) {
+                    form.remove("token");
+                }
+            }
+            case 5 -> {
+                contentType = Hostile.pick(rng, List.of("application/json", "text/plain", "", "multipart/form-data",
+                        "application/x-www-form-url"));
+                label = "Content-Type: " + contentType;
+            }
+            case 6 -> {
+                if (revoke) {
+                    form.remove("token");
+                    form.put("tokens", "x");
+                    label = "no token";
+                } else {
+                    form.put(Hostile.pick(rng, List.of("actor_token", "requested_token_type")), "x");
+                    label = "actor or requested type";
+                }
+            }
+            default -> {
+                byte[] body = Hostile.pick(rng, Hostile.garbageBodies());
+                headers.add(Map.entry("Content-Type", contentType));
+                return new Case("oauth", route, "POST", route.template(), headers, body,
+                        revoke ? Expect.NO_SERVER_ERROR : Expect.CLIENT_ERROR, "garbage " + preview(body));
+            }
+        }
+        if (!contentType.isEmpty()) {
+            headers.add(Map.entry("Content-Type", contentType));
+        }
+        byte[] body = (formBody(form) + extra).getBytes(StandardCharsets.UTF_8);
+        return new Case("oauth", route, "POST", route.template(), headers, body, expect, label);
+    }
+
+    static String formBody(Map<String, String> form) {
+        StringBuilder sb = new StringBuilder();
+        form.forEach((k, v) -> sb.append(sb.isEmpty() ? "" : "&").append(Hostile.encode(k)).append('=')
+                .append(Hostile.encode(v)));
+        return sb.toString();
+    }
+
+    /** A route's valid body with its content type, or null. */
+    private static byte[] validBody(Route route, List<Map.Entry<String, String>> headers) {
+        if (route.isForm()) {
+            headers.add(Map.entry("Content-Type", "application/x-www-form-urlencoded"));
+            return formBody(route.form()).getBytes(StandardCharsets.UTF_8);
+        }
+        return route.hasBody() ? Hostile.write(route.body()) : null;
     }
 
     private Case bodyMutation(Random rng, Route route) {
@@ -488,8 +697,10 @@ class HostileInputTest extends ServerTest {
         List<String> names = new ArrayList<>(params.keySet());
         String name = Hostile.pick(rng, names);
         List<String> refused = route.refusedParams().getOrDefault(name, List.of());
-        String value = !refused.isEmpty() && rng.nextInt(3) == 0 ? Hostile.pick(rng, refused)
-                : Hostile.pathSegment(rng);
+        // Mobage reads take comma lists and @-literals (@me, @app, @self): those are not hostile there.
+        boolean mobage = route.dialect().equals("mobage");
+        String value = !refused.isEmpty() && rng.nextInt(3) == 0 ? Hostile.encode(Hostile.pick(rng, refused))
+                : Hostile.pathSegment(rng, v -> !mobage || !(v.contains(",") || v.startsWith("@")));
         params.put(name, value);
         byte[] body = route.hasBody() ? Hostile.write(route.body()) : null;
         return new Case("path", route, route.method(), target(route, params), auth(route), body,
@@ -519,6 +730,9 @@ class HostileInputTest extends ServerTest {
             }
             q.append(String.join("&", parts));
             label = abbreviate(q.toString());
+            if (route.strictQuery()) {
+                expect = Expect.CLIENT_ERROR;
+            }
         }
         byte[] body = null;
         if (route.hasBody()) {
@@ -558,10 +772,32 @@ class HostileInputTest extends ServerTest {
             options.add(List.of(Map.entry("X-API-KEY", otherKey)));
             options.add(List.of(Map.entry("X-API-KEY", otherKey), Map.entry("Authorization", "Bearer nope-nope-nope")));
         }
+        if (route.auth() == Auth.TOKEN) {
+            for (String t : List.of(revokedToken, orphanToken, userToken + "x", userToken.toLowerCase(), "",
+                    userToken.substring(1), "' OR '1'='1", "t".repeat(5000))) {
+                options.add(List.of(Map.entry("Authorization", "Bearer " + t)));
+                options.add(List.of(Map.entry("Authorization", "OAuth " + t)));
+            }
+            options.add(List.of(Map.entry("Authorization", "MAC " + userToken)));
+            options.add(List.of(Map.entry("X-API-KEY", key)));                       // an app key alone: 405
+            options.add(List.of(Map.entry("Authorization", "Bearer " + TestServer.ADMIN_TOKEN)));
+        }
+        if (route.auth() == Auth.CLIENT) {
+            Base64.Encoder b64 = Base64.getEncoder();
+            for (String pair : List.of(APP + ":wrong", APP, ":" + key, OTHER + ":" + key, APP + ":" + otherKey,
+                    APP + ":" + revokedKey, "' OR 1=1 --:" + key, APP + "%zz:" + key, APP + ":" + key + "%")) {
+                options.add(List.of(Map.entry("Authorization", "Basic " + b64.encodeToString(pair.getBytes()))));
+            }
+            options.add(List.of(Map.entry("Authorization", "Basic !!!not-base64")));
+            options.add(List.of(Map.entry("Authorization", "Basic")));
+            options.add(List.of(Map.entry("Authorization", "Basic " + b64.encodeToString((APP + ":" + key)
+                    .getBytes())), Map.entry("X-API-KEY", key)));                    // two methods at once: 400
+            options.add(List.of(Map.entry("Authorization", "Bearer " + userToken)));
+        }
         List<Map.Entry<String, String>> chosen = Hostile.pick(rng, options);
         // Only the bad credential: a route of the other kind must not fall back to a valid one.
         headers.addAll(chosen);
-        byte[] body = route.hasBody() ? Hostile.write(route.body()) : null;
+        byte[] body = validBody(route, headers);
         Map<String, String> params = route.params();
         return new Case("auth", route, route.method(), target(route, params), headers, body, Expect.CLIENT_ERROR,
                 chosen.isEmpty() ? "(none)" : abbreviate(chosen.toString()));
@@ -646,6 +882,9 @@ class HostileInputTest extends ServerTest {
             case KEY -> h.add(Map.entry("X-API-KEY", key));
             case ADMIN_OR_KEY -> h.add(authToggle++ % 2 == 0
                     ? Map.entry("Authorization", "Bearer " + TestServer.ADMIN_TOKEN) : Map.entry("X-API-KEY", key));
+            case TOKEN -> h.add(Map.entry("Authorization", "Bearer " + userToken));
+            case CLIENT -> h.add(authToggle++ % 2 == 0 ? Map.entry("X-API-KEY", key) : Map.entry("Authorization",
+                    "Basic " + Base64.getEncoder().encodeToString((APP + ":" + key).getBytes(StandardCharsets.UTF_8))));
             case NONE -> { }
         }
         if (route.template().equals("/v1/metrics/{key}/event")) {
@@ -790,30 +1029,61 @@ class HostileInputTest extends ServerTest {
 
     // ---- the route table is the code's ------------------------------------------------------------------------------
 
-    private static final Pattern ROUTE = Pattern.compile(
-            "\\br\\.(get|post|put|patch|delete)\\(\\s*(?:(\\w+)\\s*\\+\\s*)?\"([^\"]*)\"");
-    private static final Pattern BASE = Pattern.compile("String\\s+(\\w+)\\s*=\\s*\"([^\"]*)\"");
+    /** A string expression: literals and constant names joined by '+'. */
+    private static final String EXPR = "(?:\"[^\"]*\"|[\\w.]+)(?:\\s*\\+\\s*(?:\"[^\"]*\"|[\\w.]+))*";
+    private static final Pattern ROUTE =
+            Pattern.compile("\\br\\.(get|post|put|patch|delete)\\(\\s*(" + EXPR + ")\\s*,");
+    private static final Pattern CONSTANT = Pattern.compile("\\bString\\s+(\\w+)\\s*=\\s*(" + EXPR + ")\\s*;");
+    private static final Pattern TOKEN = Pattern.compile("\"([^\"]*)\"|([\\w.]+)");
 
-    /** Every route registered in src/main/java ("METHOD /template"), read from the sources. */
+    /**
+     * Every route registered in src/main/java ("METHOD /template"), read from the sources: the first argument of
+     * each {@code r.get(...)}-style call, with string constants (local, or static like Dialect.MOBAGE_PREFIX)
+     * resolved.
+     */
     static Set<String> routesInCode() throws IOException {
-        Set<String> out = new TreeSet<>();
+        Map<Path, String> sources = new TreeMap<>();
         try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
             for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-                String src = Files.readString(f);
-                Map<String, String> bases = new TreeMap<>();
-                Matcher b = BASE.matcher(src);
-                while (b.find()) {
-                    bases.put(b.group(1), b.group(2));
-                }
-                Matcher m = ROUTE.matcher(src);
-                while (m.find()) {
-                    String prefix = m.group(2) == null ? "" : bases.get(m.group(2));
-                    assertThat(prefix).as("route prefix variable " + m.group(2) + " in " + f).isNotNull();
-                    out.add(m.group(1).toUpperCase() + " " + prefix + m.group(3));
-                }
+                sources.put(f, Files.readString(f));
+            }
+        }
+        Map<String, String> global = new TreeMap<>();
+        sources.values().forEach(src -> global.putAll(constants(src)));
+        Set<String> out = new TreeSet<>();
+        for (var e : sources.entrySet()) {
+            Map<String, String> local = constants(e.getValue());
+            Matcher m = ROUTE.matcher(e.getValue());
+            while (m.find()) {
+                out.add(m.group(1).toUpperCase() + " " + evaluate(m.group(2), local, global, e.getKey()));
             }
         }
         return out;
+    }
+
+    private static Map<String, String> constants(String src) {
+        Map<String, String> out = new TreeMap<>();
+        Matcher m = CONSTANT.matcher(src);
+        while (m.find()) {
+            out.put(m.group(1), m.group(2));
+        }
+        return out;
+    }
+
+    private static String evaluate(String expr, Map<String, String> local, Map<String, String> global, Path file) {
+        StringBuilder sb = new StringBuilder();
+        Matcher t = TOKEN.matcher(expr);
+        while (t.find()) {
+            if (t.group(1) != null) {
+                sb.append(t.group(1));
+            } else {
+                String name = t.group(2).substring(t.group(2).lastIndexOf('.') + 1);
+                String def = local.containsKey(name) ? local.get(name) : global.get(name);
+                assertThat(def).as("string constant " + t.group(2) + " used for a route in " + file).isNotNull();
+                sb.append(evaluate(def, local, global, file));
+            }
+        }
+        return sb.toString();
     }
 
     @Test
