@@ -151,7 +151,7 @@ public final class Database implements AutoCloseable {
                     rollbackQuietly(c);
                     throw t;
                 } finally {
-                    c.setAutoCommit(true);
+                    restoreAutoCommitQuietly(c);
                 }
             } catch (SQLException e) {
                 StoreException se = StoreException.of(e);
@@ -197,6 +197,18 @@ public final class Database implements AutoCloseable {
     private static boolean isRetryable(SQLException e) {
         String s = e.getSQLState();
         return "40001".equals(s) || "40P01".equals(s);
+    }
+
+    /**
+     * On a connection that broke during the transaction this throws ("Connection is closed"); thrown from the
+     * finally block it would replace the failure that matters (a 503) with one that reads as a bug (a 500).
+     */
+    private static void restoreAutoCommitQuietly(Connection c) {
+        try {
+            c.setAutoCommit(true);
+        } catch (SQLException ignored) {
+            // the connection is broken; the pool will drop it
+        }
     }
 
     private static void rollbackQuietly(Connection c) {
