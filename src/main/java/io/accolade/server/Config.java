@@ -39,7 +39,7 @@ public record Config(
         DATA_DIR("ACCOLADE_DATA_DIR", "./data", false, "directory of the embedded SQLite file (accolade.db)"),
         ADMIN_TOKEN("ACCOLADE_ADMIN_TOKEN", null, true, "operator bearer token for /admin/v1; unset = generated once, stored hashed, printed once"),
         DB_POOL_SIZE("ACCOLADE_DB_POOL_SIZE", "16", false, "database connections (PostgreSQL) / readers (SQLite)"),
-        DB_TIMEOUT("ACCOLADE_DB_TIMEOUT", "PT2S", false, "how long a request waits for a database connection before a 503"),
+        DB_TIMEOUT("ACCOLADE_DB_TIMEOUT", "PT2S", false, "how long a request waits for a database connection (PostgreSQL: or an answer) before a 503"),
         TOKEN_TTL("ACCOLADE_TOKEN_TTL", "PT1H", false, "lifetime of Mobage-dialect user access tokens"),
         LATE_EVENT_WINDOW("ACCOLADE_LATE_EVENT_WINDOW", "P7D", false, "how far in the past a metric event's timestamp may lie"),
         RATE_LIMIT("ACCOLADE_RATE_LIMIT", "0", false, "requests per second per API key (0 = unlimited)"),

@@ -32,12 +32,16 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource writer;
     private final HikariDataSource reader;
     private final String description;
+    /** PostgreSQL: how long one round trip of a request may wait for an answer (0: the URL's socketTimeout). */
+    private final int answerTimeoutMs;
 
-    private Database(Engine engine, HikariDataSource writer, HikariDataSource reader, String description) {
+    private Database(Engine engine, HikariDataSource writer, HikariDataSource reader, String description,
+                     int answerTimeoutMs) {
         this.engine = engine;
         this.writer = writer;
         this.reader = reader;
         this.description = description;
+        this.answerTimeoutMs = answerTimeoutMs;
     }
 
     /** Embedded SQLite file {@code dir/accolade.db}. */
@@ -58,7 +62,7 @@ public final class Database implements AutoCloseable {
             w.close();
             throw e;
         }
-        return new Database(Engine.SQLITE, w, r, "sqlite:" + file);
+        return new Database(Engine.SQLITE, w, r, "sqlite:" + file, 0);
     }
 
     /** PostgreSQL at a {@code jdbc:postgresql://} URL. */
@@ -67,7 +71,10 @@ public final class Database implements AutoCloseable {
         HikariDataSource ds = pool("accolade-pg", withPgDefaults(url), user.orElse(null), password.orElse(null),
                 poolSize, timeout);
         String shown = url.replaceAll("(?i)(password=)[^&;]*", "$1****");
-        return new Database(Engine.POSTGRES, ds, ds, shown);
+        // A database that hangs (rather than refusing connections) must fail requests as fast as an unreachable
+        // one: each round trip of a request waits at most the timeout, then the request is a 503. Migrations
+        // (Flyway, outside transaction/read) keep the URL's longer socketTimeout.
+        return new Database(Engine.POSTGRES, ds, ds, shown, (int) Math.max(250, timeout.toMillis()));
     }
 
     /**
@@ -186,12 +193,24 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private static Connection connect(HikariDataSource ds) throws SQLException {
+    private Connection connect(HikariDataSource ds) throws SQLException {
+        Connection c;
         try {
-            return ds.getConnection();
+            c = ds.getConnection();
         } catch (SQLException e) {
             throw new java.sql.SQLTransientConnectionException("no database connection: " + e.getMessage(), "08001", e);
         }
+        if (answerTimeoutMs > 0) {
+            // The pool restores the connection's own network timeout when it takes the connection back.
+            try {
+                c.setNetworkTimeout(Runnable::run, answerTimeoutMs);
+            } catch (SQLException e) {
+                c.close();
+                throw new java.sql.SQLTransientConnectionException("no database connection: " + e.getMessage(),
+                        "08001", e);
+            }
+        }
+        return c;
     }
 
     private static boolean isRetryable(SQLException e) {

@@ -32,7 +32,7 @@ class DatabaseOutageTest {
             Config config = Config.defaults().withPort(0).withAdminToken(TestServer.ADMIN_TOKEN)
                     .withDatabase(Optional.of(url), Optional.of(Stores.PG_USER), Optional.ofNullable(Stores.PG_PASSWORD),
                             store.dir())
-                    .withDbTimeout(Duration.ofMillis(500));
+                    .withDbTimeout(Duration.ofSeconds(1));
             try (Accolade app = Accolade.start(config, java.time.Clock.systemUTC())) {
                 Http http = new Http("http://127.0.0.1:" + app.port());
                 Http admin = http.withBearer(TestServer.ADMIN_TOKEN);
@@ -68,6 +68,69 @@ class DatabaseOutageTest {
                 assertThat(status).as("recovers by itself").isEqualTo(201);
                 assertThat(http.get("/health").status()).isEqualTo(200);
                 assertThat(client.get("/v1/users/u/metrics/m").json().get("current").asDouble()).isEqualTo(1.0);
+            }
+        } finally {
+            Stores.dropSchema(schema);
+        }
+    }
+
+    /**
+     * A database that hangs instead of refusing (a TCP relay that accepts and forwards nothing): requests still fail
+     * fast with 503 and Retry-After, liveness stays up, and everything recovers when the database answers again.
+     */
+    @Test
+    void failsFastWhileTheDatabaseHangsAndRecoversByItself() throws Exception {
+        Assumptions.assumeTrue(Stores.isCi() || Stores.pgReachable(), "PostgreSQL not reachable (CI=true requires it)");
+        URI pg = URI.create(Stores.PG_URL.substring("jdbc:".length()));
+        String schema = Stores.createSchema();
+        try (TcpProxy proxy = new TcpProxy(pg.getHost(), pg.getPort() < 0 ? 5432 : pg.getPort())) {
+            String url = "jdbc:postgresql://127.0.0.1:" + proxy.port() + pg.getPath() + "?currentSchema=" + schema;
+            Config config = Config.defaults().withPort(0).withAdminToken(TestServer.ADMIN_TOKEN)
+                    .withDatabase(Optional.of(url), Optional.of(Stores.PG_USER), Optional.ofNullable(Stores.PG_PASSWORD),
+                            java.nio.file.Files.createTempDirectory("stall"))
+                    .withDbTimeout(Duration.ofSeconds(1));
+            try (Accolade app = Accolade.start(config, java.time.Clock.systemUTC())) {
+                Http http = new Http("http://127.0.0.1:" + app.port());
+                Http admin = http.withBearer(TestServer.ADMIN_TOKEN);
+                String key = admin.post("/admin/v1/apps", Map.of("id", "stall")).json().get("apiKey").asText();
+                admin.put("/admin/v1/apps/stall/metrics/m", Map.of("name", "M"));
+                Http client = http.withKey(key);
+                assertThat(client.post("/v1/metrics/m/event", Map.of("user", Map.of("id", "u"), "value", 1)).status())
+                        .isEqualTo(201);
+
+                proxy.stall();
+                java.util.List<String> timings = new java.util.ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    long t0 = System.nanoTime();
+                    var event = client.post("/v1/metrics/m/event", Map.of("user", Map.of("id", "u"), "value", 1));
+                    long ms = (System.nanoTime() - t0) / 1_000_000;
+                    timings.add(event.status() + " in " + ms + " ms");
+                    assertThat(event.status()).as("event while the database hangs").isEqualTo(503);
+                    assertThat(event.header("Retry-After")).isNotBlank();
+                    assertThat(ms).as("fails fast").isLessThan(5_000);
+                }
+                long t0 = System.nanoTime();
+                var read = client.get("/v1/users/u/metrics/m");
+                timings.add("read " + read.status() + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+                assertThat(read.status()).isEqualTo(503);
+                t0 = System.nanoTime();
+                assertThat(http.get("/health").status()).isEqualTo(503);
+                timings.add("health 503 in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+                assertThat(http.get("/health/live").status()).isEqualTo(200);
+                System.out.println("[stalled database] " + timings);
+
+                proxy.resume();
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                int status = 0;
+                while (System.nanoTime() < deadline) {
+                    status = client.post("/v1/metrics/m/event", Map.of("user", Map.of("id", "u"), "value", 1)).status();
+                    if (status == 201) {
+                        break;
+                    }
+                    Thread.sleep(200);
+                }
+                assertThat(status).as("recovers by itself").isEqualTo(201);
+                assertThat(http.get("/health").status()).isEqualTo(200);
             }
         } finally {
             Stores.dropSchema(schema);

@@ -11,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A TCP relay between the server and its database that a test can cut ({@link #cut()}: drop every connection and
- * refuse new ones) and restore — the database "goes away" without touching the real one.
+ * refuse new ones), stall ({@link #stall()}: keep every connection open but forward nothing, and accept new ones
+ * without answering — a database that hangs) and restore — all without touching the real database.
  */
 public final class TcpProxy implements AutoCloseable {
     private final String targetHost;
@@ -20,6 +21,7 @@ public final class TcpProxy implements AutoCloseable {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket listener;
     private volatile boolean closed;
+    private volatile boolean stalled;
 
     public TcpProxy(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
@@ -50,6 +52,27 @@ public final class TcpProxy implements AutoCloseable {
         open.clear();
     }
 
+    /** The database hangs: bytes already sent and new connections wait, nothing is answered, until resumed. */
+    public void stall() {
+        stalled = true;
+    }
+
+    /** A stalled database answers again; what waited is forwarded. */
+    public void resume() {
+        synchronized (this) {
+            stalled = false;
+            notifyAll();
+        }
+    }
+
+    private void awaitUnstalled() throws InterruptedException {
+        synchronized (this) {
+            while (stalled && !closed) {
+                wait(100);
+            }
+        }
+    }
+
     /** The database is reachable again. */
     public synchronized void restore() throws IOException {
         if (listener != null || closed) {
@@ -66,11 +89,18 @@ public final class TcpProxy implements AutoCloseable {
         while (!ss.isClosed()) {
             try {
                 Socket client = ss.accept();
-                Socket upstream = new Socket(targetHost, targetPort);
                 open.add(client);
-                open.add(upstream);
-                Thread.ofVirtual().start(() -> pipe(client, upstream));
-                Thread.ofVirtual().start(() -> pipe(upstream, client));
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        awaitUnstalled();
+                        Socket upstream = new Socket(targetHost, targetPort);
+                        open.add(upstream);
+                        Thread.ofVirtual().start(() -> pipe(client, upstream));
+                        pipe(upstream, client);
+                    } catch (IOException | InterruptedException e) {
+                        closeQuietly(client);
+                    }
+                });
             } catch (IOException e) {
                 return;
             }
@@ -79,8 +109,14 @@ public final class TcpProxy implements AutoCloseable {
 
     private void pipe(Socket from, Socket to) {
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-            in.transferTo(out);
-        } catch (IOException ignored) {
+            byte[] buf = new byte[16 * 1024];
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                awaitUnstalled();
+                out.write(buf, 0, n);
+                out.flush();
+            }
+        } catch (IOException | InterruptedException ignored) {
             // connection cut
         } finally {
             try {
@@ -92,9 +128,18 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
+    }
+
     @Override
     public void close() throws IOException {
         closed = true;
+        resume();
         cut();
     }
 }
