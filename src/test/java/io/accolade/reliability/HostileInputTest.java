@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Test;
  */
 class HostileInputTest extends ServerTest {
     static final long SEED = Long.getLong("fuzz.seed", new Random().nextLong());
-    static final int CASES = Integer.getInteger("fuzz.cases", 4000);
+    static final int CASES = Integer.getInteger("fuzz.cases", 3000);
     static final Instant NOW = Instant.parse("2025-06-15T12:00:00Z");
     static final String APP = "fz";
     static final String OTHER = "fz-other";

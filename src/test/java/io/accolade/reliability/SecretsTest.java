@@ -106,10 +106,13 @@ class SecretsTest {
         }
     }
 
-    /** The real main in a child JVM, logging as in production: its whole stdout and stderr hold no secret. */
-    @ParameterizedTest(name = "[{0}]")
-    @MethodSource("io.accolade.support.Stores#available")
-    void theServerProcessOutputHoldsNoSecret(StoreKind kind) throws Exception {
+    /**
+     * The real main in a child JVM, logging as in production: its whole stdout and stderr hold no secret. On
+     * PostgreSQL when available (it also shows that the database password is never printed), else on SQLite.
+     */
+    @org.junit.jupiter.api.Test
+    void theServerProcessOutputHoldsNoSecret() throws Exception {
+        StoreKind kind = Stores.available().getLast();
         var store = TestServer.StoreConfig.fresh(kind);
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
