@@ -990,7 +990,7 @@ class HostileInputTest extends ServerTest {
         System.out.printf("[hostile %s] seed %d (-Dfuzz.seed=%d to replay), %d cases over %d routes%n", store, SEED,
                 SEED, cases.size(), routes.size());
 
-        RawHttp.TIMEOUT_MS = 5_000;        // every answer comes in milliseconds; a hang is a failure of its own
+        RawHttp.TIMEOUT_MS = 15_000;       // answers come in milliseconds; a hang is a failure of its own
         RawHttp raw = new RawHttp(server.app.port());
         ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         Map<String, AtomicInteger> statuses = new java.util.concurrent.ConcurrentSkipListMap<>();

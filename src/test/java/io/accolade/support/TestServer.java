@@ -39,7 +39,10 @@ public final class TestServer implements AutoCloseable {
 
     public static TestServer start(StoreKind kind, Clock clock, UnaryOperator<Config> tweak) {
         StoreConfig store = StoreConfig.fresh(kind);
-        Config config = tweak.apply(store.apply(Config.defaults().withPort(0).withAdminToken(ADMIN_TOKEN)));
+        // A generous database timeout: on PostgreSQL it also bounds each round trip, and a loaded CI machine
+        // (50-thread contention tests next to other builds) must not turn slow answers into 503s.
+        Config config = tweak.apply(store.apply(Config.defaults().withPort(0).withAdminToken(ADMIN_TOKEN)
+                .withDbTimeout(java.time.Duration.ofSeconds(10))));
         try {
             return new TestServer(kind, Accolade.start(config, clock), store.dir(), store.schema());
         } catch (RuntimeException e) {
