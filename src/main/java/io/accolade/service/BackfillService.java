@@ -82,7 +82,7 @@ public final class BackfillService implements AutoCloseable {
             return 0;
         }
         long now = clock.millis();
-        Map<String, Double> candidates = db.read(c -> switch (a.trigger()) {
+        Map<String, Double> candidates = db.slowRead(c -> switch (a.trigger()) {
             case Trigger.Metric m when a.eventAttributes().isEmpty() ->
                     metrics.totalsAtLeast(c, appId, m.metricKey(), m.metricValue());
             case Trigger.Metric m -> {

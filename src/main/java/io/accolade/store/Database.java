@@ -184,6 +184,23 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * A read that may legitimately take long (a background scan over an app's users, e.g. backdating): it waits for
+     * the database up to {@link #SLOW_READ_TIMEOUT_MS} instead of the per-request answer timeout.
+     */
+    public <T> T slowRead(Work<T> work) {
+        try (Connection c = connect(reader)) {
+            if (answerTimeoutMs > 0) {
+                c.setNetworkTimeout(Runnable::run, SLOW_READ_TIMEOUT_MS);
+            }
+            return work.run(c);
+        } catch (SQLException e) {
+            throw StoreException.of(e);
+        }
+    }
+
+    static final int SLOW_READ_TIMEOUT_MS = 10 * 60 * 1000;
+
     /** True when the database answers a trivial query within its validation timeout. */
     public boolean ping() {
         try (Connection c = connect(reader)) {
