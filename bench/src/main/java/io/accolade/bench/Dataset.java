@@ -475,6 +475,39 @@ final class Dataset {
             }
             ins.executeBatch();
         }
+        // Per-length streak counts (V5), when the schema has them.
+        boolean lengths;
+        try (ResultSet rs = c.getMetaData().getTables(null, null, "streak_lengths", new String[] {"TABLE"})) {
+            lengths = rs.next();
+        }
+        if (lengths) {
+            Rows st = rows.get("streaks");
+            int lenCol = st.columns().indexOf("length");
+            Map<Integer, Long> byLength = new TreeMap<>();
+            for (int t = 0; t < TEMPLATES; t++) {
+                long copies = users / TEMPLATES + (t < users % TEMPLATES ? 1 : 0) + 1;
+                for (String[] r : st.perTemplate().get(t)) {
+                    int len = Integer.parseInt(r[lenCol]);
+                    if (len > 0) {
+                        byLength.merge(len, copies, Long::sum);
+                    }
+                }
+            }
+            try (PreparedStatement del = c.prepareStatement("DELETE FROM streak_lengths WHERE app_id = ?")) {
+                del.setString(1, APP);
+                del.executeUpdate();
+            }
+            try (PreparedStatement ins = c.prepareStatement("INSERT INTO streak_lengths (app_id, length, slot, users) "
+                    + "VALUES (?, ?, 0, ?)")) {
+                for (var e : byLength.entrySet()) {
+                    ins.setString(1, APP);
+                    ins.setInt(2, e.getKey());
+                    ins.setLong(3, e.getValue());
+                    ins.addBatch();
+                }
+                ins.executeBatch();
+            }
+        }
         c.commit();
         c.setAutoCommit(true);
     }

@@ -190,6 +190,10 @@ public final class Main {
             } else {
                 apiKey = seed(api, connect, pg, dbName, marker);
             }
+            try (Connection c = connect.get();
+                 ResultSet rs = c.getMetaData().getTables(null, null, "streak_lengths", new String[] {"TABLE"})) {
+                Scenarios.streakLengths = rs.next();
+            }
             Scenarios.Ctx ctx = new Scenarios.Ctx();
             ctx.port = server.port;
             ctx.apiKey = apiKey;
@@ -216,15 +220,19 @@ public final class Main {
                     continue;
                 }
                 long[] rss = new long[1];
-                Measure.Result r = http(ctx, sc, server, rss);
+                CpuWindow httpCpu = new CpuWindow(this, server.process.pid(), pg ? dbName : null);
+                Measure.Result r = http(ctx, sc, server, rss, httpCpu);
                 log(String.format(Locale.ROOT, "[%s] %-18s %8.0f req/s  p50 %.2f  p99 %.2f  p99.9 %.2f ms  errors %d%s",
                         store, sc.name(), r.rps(), r.ms(50), r.ms(99), r.ms(99.9), r.errors(),
                         r.firstError() == null ? "" : " (first: " + r.firstError() + ")"));
-                Measure.Result a = anchor(ctx, sc, jdbc, pg, anchorConns);
+                CpuWindow anchorCpu = new CpuWindow(this, -1, pg ? dbName : null);
+                Measure.Result a = anchor(ctx, sc, jdbc, pg, anchorConns, anchorCpu);
                 log(String.format(Locale.ROOT, "[%s] %-18s storage limit %8.0f ops/s  p99 %.2f ms  errors %d%s",
                         store, sc.name(), a.rps(), a.ms(99), a.errors(),
                         a.firstError() == null ? "" : " (first: " + a.firstError() + ")"));
-                rows.add(new Report.Row(sc, store, r, live, a, rss[0], pg ? anchorConns : -1));
+                rows.add(new Report.Row(sc, store, r, live, a, rss[0], pg ? anchorConns : -1,
+                        httpCpu.serverMs * 1000 / r.ops(), httpCpu.pgMs * 1000 / r.ops(),
+                        anchorCpu.pgMs * 1000 / a.ops()));
             }
         } finally {
             if (!o.keep && !o.scale) {
@@ -236,6 +244,37 @@ public final class Main {
                 } else {
                     deleteTree(dataDir);
                 }
+            }
+        }
+    }
+
+    /** CPU used in a measured window: the server process and the benchmark database's backends (ms). */
+    static final class CpuWindow implements Measure.Probe {
+        final long serverPid;
+        final String db;
+        final Main main;
+        double serverStart;
+        double serverMs = Double.NaN;
+        java.util.Map<Long, Double> pgStart;
+        double pgMs = Double.NaN;
+
+        CpuWindow(Main main, long serverPid, String db) {
+            this.main = main;
+            this.serverPid = serverPid;
+            this.db = db;
+        }
+
+        @Override
+        public void atStart() {
+            serverStart = serverPid > 0 ? Cpu.processMs(serverPid) : 0;
+            pgStart = Cpu.backends(main.o.pgBase, main.o.pgUser, main.o.pgPassword, db);
+        }
+
+        @Override
+        public void atEnd() {
+            serverMs = serverPid > 0 ? Cpu.processMs(serverPid) - serverStart : Double.NaN;
+            if (db != null) {
+                pgMs = Cpu.delta(pgStart, Cpu.backends(main.o.pgBase, main.o.pgUser, main.o.pgPassword, db));
             }
         }
     }
@@ -320,6 +359,11 @@ public final class Main {
 
     private Measure.Result http(Scenarios.Ctx ctx, Scenarios.Scenario sc, Server server, long[] rss)
             throws InterruptedException {
+        return http(ctx, sc, server, rss, null);
+    }
+
+    private Measure.Result http(Scenarios.Ctx ctx, Scenarios.Scenario sc, Server server, long[] rss, CpuWindow cpu)
+            throws InterruptedException {
         Thread sampler = null;
         if (rss != null) {
             sampler = Thread.ofVirtual().start(() -> {
@@ -348,7 +392,7 @@ public final class Main {
                         public void close() throws IOException {
                             conn.close();
                         }
-                    });
+                    }, cpu);
         } finally {
             if (sampler != null) {
                 sampler.interrupt();
@@ -362,9 +406,9 @@ public final class Main {
      * server's pool (PostgreSQL), or SQLite's single writer / reader pool as the server uses them.
      */
     private Measure.Result anchor(Scenarios.Ctx ctx, Scenarios.Scenario sc, String jdbc, boolean pg,
-                                  int pgConns) throws Exception {
+                                  int pgConns, CpuWindow cpu) throws Exception {
         int n = pg ? pgConns : sc.write() ? 1 : Math.max(2, Math.min(o.poolSize, 8));
-        BlockingQueue<Connection> pool = new ArrayBlockingQueue<>(n);
+        BlockingQueue<Connection> pool = new ArrayBlockingQueue<>(n, true); // fair: FIFO hand-off, no barging
         try {
             for (int i = 0; i < n; i++) {
                 pool.add(pg ? DriverManager.getConnection(jdbc, o.pgUser, o.pgPassword)
@@ -393,7 +437,7 @@ public final class Main {
                             }
                             pool.put(c);
                         }
-                    });
+                    }, cpu);
         } finally {
             for (Connection c : pool) {
                 c.close();

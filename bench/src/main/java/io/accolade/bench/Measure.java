@@ -25,6 +25,13 @@ final class Measure {
         Worker open(int index) throws Exception;
     }
 
+    /** Something sampled at the start and at the end of the measured window (e.g. CPU time). */
+    interface Probe {
+        void atStart();
+
+        void atEnd();
+    }
+
     record Result(long ops, long errors, double seconds, Histogram hist, String firstError) {
         double rps() {
             return ops / seconds;
@@ -37,9 +44,27 @@ final class Measure {
 
     static Result run(int workers, double warmupSec, double measureSec, long seed, WorkerFactory factory)
             throws InterruptedException {
+        return run(workers, warmupSec, measureSec, seed, factory, null);
+    }
+
+    static Result run(int workers, double warmupSec, double measureSec, long seed, WorkerFactory factory,
+                      Probe probe) throws InterruptedException {
         long start = System.nanoTime();
         long measureFrom = start + (long) (warmupSec * 1e9);
         long measureTo = measureFrom + (long) (measureSec * 1e9);
+        Thread prober = null;
+        if (probe != null) {
+            prober = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    sleepUntil(measureFrom);
+                    probe.atStart();
+                    sleepUntil(measureTo);
+                    probe.atEnd();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
         List<Histogram> hists = new ArrayList<>();
         AtomicLong errors = new AtomicLong();
         AtomicLong ops = new AtomicLong();
@@ -109,8 +134,18 @@ final class Measure {
         for (Thread t : threads) {
             t.join();
         }
+        if (prober != null) {
+            prober.join();
+        }
         Histogram all = new Histogram(60_000_000L, 3);
         hists.forEach(all::add);
         return new Result(ops.get(), errors.get(), measureSec, all, firstError[0]);
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long left;
+        while ((left = nanoTime - System.nanoTime()) > 0) {
+            Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
+        }
     }
 }

@@ -13,7 +13,8 @@ import java.util.Locale;
 /** The machine line and the results table (markdown, also printed). */
 final class Report {
     record Row(Scenarios.Scenario scenario, String store, Measure.Result http, Measure.Result live,
-               Measure.Result storage, long rssMiB, int anchorConnections) {
+               Measure.Result storage, long rssMiB, int anchorConnections, double serverCpuUs, double pgCpuUs,
+               double anchorPgCpuUs) {
     }
 
     static String machine(Main.Options o) {
@@ -43,6 +44,10 @@ final class Report {
                 System.getProperty("java.vm.name"), pg, org.sqlite.SQLiteJDBCLoader.getVersion());
     }
 
+    private static String num(double v) {
+        return Double.isNaN(v) || Double.isInfinite(v) ? "–" : String.format(Locale.ROOT, "%.0f", v);
+    }
+
     static String loadAverage() {
         try {
             return Files.readString(Path.of("/proc/loadavg")).trim();
@@ -61,8 +66,9 @@ final class Report {
                 + "scenario, server pool %d, ACCOLADE_JAVA_OPTS='%s', load average before: %s, after: %s%n%n",
                 o.users, o.connections, o.warmup, o.duration, o.poolSize, o.javaOpts, loadBefore, loadAfter));
         sb.append("| scenario | store | req/s | p50 ms | p99 ms | p99.9 ms | errors | HTTP limit req/s | × HTTP "
-                + "| storage limit ops/s | × storage | server RSS MiB | target | met |\n");
-        sb.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|\n");
+                + "| storage limit ops/s | × storage | server CPU µs/req | PG CPU µs/req (HTTP / anchor) | server RSS MiB "
+                + "| target | met |\n");
+        sb.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|\n");
         for (Row r : rows) {
             double xHttp = r.http().rps() / r.live().rps();
             double xStore = r.http().rps() / r.storage().rps();
@@ -78,9 +84,11 @@ final class Report {
             }
             met &= latencyOk;
             sb.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %.2f | %.2f | %.2f | %d | %.0f | %.2f | %.0f | "
-                            + "%.2f | %d | %s | %s |%n", r.scenario().name(), r.store(), r.http().rps(), r.http().ms(50),
-                    r.http().ms(99), r.http().ms(99.9), r.http().errors(), r.live().rps(), xHttp, r.storage().rps(),
-                    xStore, r.rssMiB(), target, met ? "yes" : "**no**"));
+                            + "%.2f | %s | %s | %d | %s | %s |%n", r.scenario().name(), r.store(), r.http().rps(),
+                    r.http().ms(50), r.http().ms(99), r.http().ms(99.9), r.http().errors(), r.live().rps(), xHttp,
+                    r.storage().rps(), xStore, num(r.serverCpuUs()),
+                    Double.isNaN(r.pgCpuUs()) ? "–" : num(r.pgCpuUs()) + " / " + num(r.anchorPgCpuUs()), r.rssMiB(),
+                    target, met ? "yes" : "**no**"));
         }
         sb.append("\nstorage limit = the scenario's SQL statements in a JDBC closed loop with the same ")
                 .append(o.connections).append(" workers");

@@ -183,8 +183,24 @@ final class Scenarios {
     static final String PERIODS_BETWEEN = "SELECT period_start, period_end, sums, met, met_at, used_freeze, length "
             + "FROM streak_periods "
             + "WHERE app_id = ? AND user_id = ? AND frequency = ? AND period_start >= ? AND period_start <= ?";
+    /** The rank of a streak: per-length counts (V5) less the expired, not yet stored ones. */
+    static final String SUM_LONGER = "SELECT SUM(users) FROM streak_lengths WHERE app_id = ? AND length > ?";
+    static final String COUNT_EXPIRED = "SELECT COUNT(*) FROM streaks WHERE app_id = ? AND alive_until <= ? "
+            + "AND length > ?";
+    /** Before V5: a count of the longer streaks. */
     static final String COUNT_LONGER = "SELECT COUNT(*) FROM streaks WHERE app_id = ? AND length > ? "
             + "AND alive_until > ?";
+    /** Whether the schema has V5's per-length counts (set once per run). */
+    static volatile boolean streakLengths = true;
+
+    static void countLonger(Connection c, int length, long now) throws SQLException {
+        if (streakLengths) {
+            drain(c, SUM_LONGER, Dataset.APP, length);
+            drain(c, COUNT_EXPIRED, Dataset.APP, now, length);
+        } else {
+            drain(c, COUNT_LONGER, Dataset.APP, length, now);
+        }
+    }
     static final String SAVE_PERIODS = "INSERT INTO streak_periods (app_id, user_id, frequency, period_start, "
             + "period_end, sums, met, "
             + "met_at, used_freeze, length) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -203,7 +219,8 @@ final class Scenarios {
     static final String PROGRESS_OF_USERS = "SELECT " + PROGRESS_COLUMNS + " FROM progress WHERE app_id = ? AND "
             + "user_id IN (?)";
 
-    private static final Pattern SETTLED = Pattern.compile("\"settledThrough\":\"([0-9-]+)\"");
+    /** PostgreSQL returns JSONB as {@code "key": value} (with a space), SQLite returns the text as written. */
+    private static final Pattern SETTLED = Pattern.compile("\"settledThrough\":\\s*\"([0-9-]+)\"");
 
     static void xpEventSql(Connection c, Ctx ctx, SplittableRandom r, int w, long seq) throws SQLException {
         String user = ctx.user(r);
@@ -230,11 +247,13 @@ final class Scenarios {
     }
 
     /** The streak part of an event: the user's streak row and the period records after its settled date. */
-    private static String streakLoad(Connection c, String user) throws SQLException {
+    private static int streakLoad(Connection c, String user) throws SQLException {
         String state = null;
+        int length = 0;
         try (PreparedStatement ps = prepare(c, STREAK_ROW, Dataset.APP, user); ResultSet rs = ps.executeQuery()) {
             if (rs.next()) {
                 state = rs.getString("state");
+                length = rs.getInt("length");
             }
         }
         String settled = "";
@@ -245,7 +264,7 @@ final class Scenarios {
             }
         }
         drain(c, PERIODS_AFTER, Dataset.APP, user, "daily", settled);
-        return state;
+        return length;
     }
 
     /** Progress records a new user's first lessons event writes (see Scenario "event-chain"). */
@@ -301,16 +320,9 @@ final class Scenarios {
         String user = ctx.user(r);
         long now = System.currentTimeMillis();
         drain(c, FIND_USER, Dataset.APP, user);
-        String state = streakLoad(c, user);
-        int length = 0;
-        if (state != null) {
-            Matcher m = Pattern.compile("\"length\":([0-9]+)").matcher(state);
-            if (m.find()) {
-                length = Integer.parseInt(m.group(1));
-            }
-        }
+        int length = streakLoad(c, user);
         if (length > 0) {
-            drain(c, COUNT_LONGER, Dataset.APP, length, now);
+            countLonger(c, length, now);
         }
         int n = r.nextInt(4) == 0 ? 30 : 7;
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
