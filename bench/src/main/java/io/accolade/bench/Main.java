@@ -37,6 +37,7 @@ public final class Main {
         boolean scale;
         boolean reseed;
         boolean keep;
+        boolean loadOnly;
         String pgBase = "jdbc:postgresql://127.0.0.1:5432/";
         String pgUser = "postgres";
         String pgPassword = null;
@@ -66,6 +67,7 @@ public final class Main {
               --pg-url URL --pg-user U --pg-password P   PostgreSQL server (default jdbc:postgresql://127.0.0.1:5432/, postgres)
               --label TEXT --out FILE    a label for the run; where to append the markdown table
               --keep                     keep the benchmark databases / data directories
+              --load-only                seed (or check) the data set and stop (with --scale: load it once)
             """;
 
     public static void main(String[] args) throws Exception {
@@ -87,6 +89,7 @@ public final class Main {
                 case "--scale" -> { o.users = Integer.parseInt(v); o.scale = true; o.stores = List.of("postgres"); i++; }
                 case "--reseed" -> o.reseed = true;
                 case "--keep" -> o.keep = true;
+                case "--load-only" -> o.loadOnly = true;
                 case "--pg-url" -> { o.pgBase = v.endsWith("/") ? v : v + "/"; i++; }
                 case "--pg-user" -> { o.pgUser = v; i++; }
                 case "--pg-password" -> { o.pgPassword = v; i++; }
@@ -117,6 +120,9 @@ public final class Main {
         String startLoad = Report.loadAverage();
         for (String store : o.stores) {
             runStore(store);
+        }
+        if (rows.isEmpty()) {
+            return;
         }
         String md = Report.table(o, machine, startLoad, Report.loadAverage(), rows, notes);
         System.out.println();
@@ -189,6 +195,10 @@ public final class Main {
                 apiKey = Dataset.newKey(api, ADMIN_TOKEN);
             } else {
                 apiKey = seed(api, connect, pg, dbName, marker);
+            }
+            if (o.loadOnly) {
+                log("[" + store + "] data set ready (--load-only)");
+                return;
             }
             try (Connection c = connect.get();
                  ResultSet rs = c.getMetaData().getTables(null, null, "streak_lengths", new String[] {"TABLE"})) {
