@@ -13,6 +13,7 @@ import io.accolade.service.AchievementReads;
 import io.accolade.service.Catalogs;
 import io.accolade.service.DefinitionService;
 import io.accolade.service.EventService;
+import io.accolade.service.GroupCommit;
 import io.accolade.service.StreakScheduler;
 import io.accolade.service.StreakService;
 import io.accolade.service.UserService;
@@ -44,6 +45,8 @@ import java.util.logging.Logger;
  */
 public final class Accolade implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger("io.accolade");
+    /** Group commit of metric events (see service.GroupCommit); -Daccolade.groupCommit=false turns it off. */
+    static final boolean GROUP_COMMIT = !"false".equals(System.getProperty("accolade.groupCommit"));
 
     private final Config config;
     private final Database db;
@@ -121,6 +124,11 @@ public final class Accolade implements AutoCloseable {
                 config.lateEventWindow());
         EventService events = new EventService(db, catalogs, users, metricStore, progressStore, counterStore,
                 streaks, engine, clock, config.lateEventWindow());
+        if (GROUP_COMMIT) {
+            // SQLite has one writer: one batch at a time. PostgreSQL: half the pool, the rest serves reads.
+            events.withGroupCommit(new GroupCommit(db, db.engine() == Database.Engine.SQLITE ? 1
+                    : Math.max(1, config.dbPoolSize() / 2), 32));
+        }
         AchievementReads reads = new AchievementReads(db, catalogs, userStore, progressStore, metricStore,
                 counterStore);
         DefinitionService definitions = new DefinitionService(db, appStore, definitionStore, streakStore, catalogs,

@@ -99,15 +99,18 @@ public final class StreakStore {
         if (before != r.length()) {
             int slot = ThreadLocalRandom.current().nextInt(LENGTH_SLOTS);
             List<Object[]> rows = new ArrayList<>(2);
+            DeferredCounts deferred = DeferredCounts.current();
             // Ascending length order, as every writer does: two transactions never lock two rows in opposite orders.
             for (int len : new int[] {Math.min(before, r.length()), Math.max(before, r.length())}) {
                 if (len > 0) {
-                    rows.add(new Object[] {appId, len, slot, len == r.length() ? 1L : -1L});
+                    if (deferred != null) {
+                        deferred.length(appId, len, len == r.length() ? 1L : -1L);
+                    } else {
+                        rows.add(new Object[] {appId, len, slot, len == r.length() ? 1L : -1L});
+                    }
                 }
             }
-            Sql.batch(c, "INSERT INTO streak_lengths (app_id, length, slot, users) VALUES (?, ?, ?, ?) "
-                    + "ON CONFLICT (app_id, length, slot) DO UPDATE SET users = streak_lengths.users + excluded.users",
-                    rows);
+            writeLengths(c, rows);
         }
         Sql.update(c, "INSERT INTO streaks (app_id, user_id, frequency, state, length, longest, alive_until, "
                         + "next_check_at, last_extended_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -117,6 +120,13 @@ public final class StreakStore {
                         + "last_extended_at = excluded.last_extended_at, updated_at = excluded.updated_at",
                 appId, r.userId(), r.state().frequency().wire(), JsonColumns.write(state(r.state())), r.length(),
                 r.longest(), r.aliveUntil(), r.nextCheckAt(), r.lastExtendedAt(), now);
+    }
+
+    /** Rows of (app, length, slot, delta), in the order given. */
+    static void writeLengths(Connection c, List<Object[]> rows) {
+        Sql.batch(c, "INSERT INTO streak_lengths (app_id, length, slot, users) VALUES (?, ?, ?, ?) "
+                + "ON CONFLICT (app_id, length, slot) DO UPDATE SET users = streak_lengths.users + excluded.users",
+                rows);
     }
 
     /** Users whose streak has a decision due (loss or freeze use), across apps: the scheduler's index scan. */
