@@ -215,6 +215,42 @@ const single = await trophy.users.singleMetric("sdk-ann", "words");
 results.singleMetric = single;
 eq(single.current, 499.5, "users.singleMetric current");
 
+// ---- streaks (daily on "words", freezes: 1 initial, max 3, set up by the test) ----------------------------------
+
+const streak = await trophy.users.streak("sdk-ann", { historyPeriods: 3 });
+results.streak = streak;
+eq(streak.length, 1, "users.streak length after today's events");
+eq(streak.frequency, "daily", "users.streak frequency");
+ok(typeof streak.started === "string" && streak.started === streak.periodStart, "users.streak started today", streak);
+eq(streak.streakHistory.length, 3, "users.streak historyPeriods=3");
+eq(streak.streakHistory[2].length, 1, "users.streak history ends with today");
+eq(streak.rank, 1, "users.streak rank");
+eq(streak.freezes, 1, "users.streak freezes (initial grant)");
+eq(streak.maxFreezes, 3, "users.streak maxFreezes");
+
+const list = await trophy.streaks.list({ userIds: ["sdk-bob", "sdk-ann"] });
+results.streaks = list;
+eq(list.map((x) => x.userId), ["sdk-ann", "sdk-bob"], "streaks.list ranked longest first");
+eq(list[0].streakLength, 1, "streaks.list ann");
+ok(typeof list[0].extended === "string", "streaks.list extended timestamp", list[0]);
+
+const rankings = await trophy.streaks.rankings({ type: "active", limit: 5 });
+results.rankings = rankings;
+eq(rankings.map((x) => x.userId), ["sdk-ann"], "streaks.rankings active");
+eq(rankings[0].streakLength, 1, "streaks.rankings length");
+const longest = await trophy.streaks.rankings({ type: "longest", limit: 1 });
+eq(longest.map((x) => x.userId), ["sdk-ann"], "streaks.rankings longest");
+
+const granted = await trophy.admin.streaks.freezes.create({ freezes: [{ userId: "sdk-ann" }, { userId: "sdk-nobody" }] });
+results.freezes = granted;
+eq(granted.issues.map((i) => [i.userId, i.level]), [["sdk-nobody", "error"]], "admin.streaks.freezes.create issues");
+eq((await trophy.users.streak("sdk-ann")).freezes, 2, "a granted freeze is held");
+
+const restored = await trophy.admin.streaks.restore({ users: [{ id: "sdk-nobody" }] });
+results.restore = restored;
+eq(restored.restoredUsers, [], "admin.streaks.restore restoredUsers");
+eq(restored.issues.map((i) => [i.userId, i.level]), [["sdk-nobody", "error"]], "admin.streaks.restore issues");
+
 // ---- credentials --------------------------------------------------------------------------------------------------
 
 const stranger = new TrophyApiClient({ apiKey: "wrongkey.wrongwrongwrong", environment: { api: `${base}/v1`, admin: `${base}/admin/v1` } });

@@ -103,6 +103,34 @@ public final class AchievementEngine {
         return true;
     }
 
+    /**
+     * Trophy's backdating: {@code a} was created, activated or changed, and this user may already meet it. Completes
+     * it silently from stored facts: {@code measure} is the user's total of the metric (for a metric achievement with
+     * event filters: the sum of the matching events) or the streak length; composites look at the prerequisites.
+     */
+    public void backfill(Catalog catalog, UserProgress book, Map<String, String> userAttributes, Achievement a,
+                         double measure, long now) {
+        if (!a.isActive() || book.completed(a.key()) || !a.accessibleTo(userAttributes)) {
+            return;
+        }
+        boolean meets = switch (a.trigger()) {
+            case Trigger.Metric m -> measure >= m.metricValue();
+            case Trigger.Streak s -> measure >= s.length();
+            case Trigger.Composite c -> c.prerequisites().stream().allMatch(book::completed);
+            case Trigger.Api api -> false;
+        };
+        Progress p = book.get(a.key()).orElseGet(() -> Progress.fresh(a, now));
+        if (meets) {
+            unlock(book, a, p.withSteps(a.totalSteps(), now), now);
+            unlockChains(catalog, book, userAttributes, now);
+        } else if (a.trigger() instanceof Trigger.Metric && !a.eventAttributes().isEmpty()) {
+            long steps = Math.clamp((long) Math.floor(measure), 0, a.totalSteps());
+            if (p.metricProgress() != measure || p.steps() != steps) {
+                book.put(p.withMetricProgress(measure, now).withSteps(steps, now));
+            }
+        }
+    }
+
     // ---- client-driven (Mobage) -------------------------------------------------------------------------------
 
     /**

@@ -8,6 +8,7 @@ import java.util.Map;
  */
 public final class ApiException extends RuntimeException {
     private final int status;
+    private final String code;
     private final Map<String, String> headers;
 
     public ApiException(int status, String message) {
@@ -15,13 +16,26 @@ public final class ApiException extends RuntimeException {
     }
 
     public ApiException(int status, String message, Map<String, String> headers) {
+        this(status, null, message, headers);
+    }
+
+    /**
+     * @param code the machine-readable error code of dialects that have one (OAuth's {@code unsupported_grant_type});
+     *             null lets the dialect derive it from the status
+     */
+    public ApiException(int status, String code, String message, Map<String, String> headers) {
         super(message, null, false, false);
         this.status = status;
+        this.code = code;
         this.headers = headers;
     }
 
     public int status() {
         return status;
+    }
+
+    public String code() {
+        return code;
     }
 
     public Map<String, String> headers() {

@@ -28,11 +28,16 @@ public enum Dialect {
     }
 
     public ObjectNode errorBody(int status, String message, String requestId) {
+        return errorBody(status, null, message, requestId);
+    }
+
+    /** {@code code}: the dialect's error code when the thrower chose one, else null (derived from the status). */
+    public ObjectNode errorBody(int status, String code, String message, String requestId) {
         ObjectNode body = Json.MAPPER.createObjectNode();
         switch (this) {
             case MOBAGE -> body.putObject("Error").put("Message", message);
             case OAUTH -> {
-                body.put("error", oauthCode(status));
+                body.put("error", code != null ? code : oauthCode(status));
                 body.put("error_description", message);
             }
             case TROPHY -> body.put("error", message);

@@ -38,7 +38,7 @@ public final class ErrorHandling {
         });
         routing.error(ApiException.class, (req, res, e) -> {
             e.headers().forEach(res::header);
-            send(req, res, e.status(), e.getMessage());
+            send(req, res, e.status(), e.code(), e.getMessage());
         });
         routing.error(Rejection.class, (req, res, e) ->
                 send(req, res, statusOf(e.kind(), req.path().path()), e.getMessage()));
@@ -74,11 +74,15 @@ public final class ErrorHandling {
     }
 
     private static void send(ServerRequest req, ServerResponse res, int status, String message) {
+        send(req, res, status, null, message);
+    }
+
+    private static void send(ServerRequest req, ServerResponse res, int status, String code, String message) {
         if (res.isSent()) {
             return;
         }
         Dialect dialect = Dialect.forPath(req.path().path());
-        Web.send(res, status, dialect.errorBody(status, message, requestId(req)));
+        Web.send(res, status, dialect.errorBody(status, code, message, requestId(req)));
     }
 
     /**

@@ -4,7 +4,10 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 
 /** The wire formats of time: ISO-8601 UTC for Trophy and admin, zone-less GMT seconds for Mobage. */
 public final class Times {
@@ -25,6 +28,18 @@ public final class Times {
     /** Mobage's {@code 2013-07-16T04:57:08}: GMT, no zone designator. */
     public static String mobage(long epochMillis) {
         return LocalDateTime.ofInstant(Instant.ofEpochMilli(epochMillis), ZoneOffset.UTC).format(MOBAGE);
+    }
+
+    private static final DateTimeFormatter MOBAGE_STRICT = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss")
+            .withResolverStyle(ResolverStyle.STRICT);
+
+    /** Mobage's zone-less GMT form exactly (no offset, no fraction, a real date); empty when it is not. */
+    public static Optional<Long> parseMobageStrict(String s) {
+        try {
+            return Optional.of(LocalDateTime.parse(s, MOBAGE_STRICT).toInstant(ZoneOffset.UTC).toEpochMilli());
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
     }
 
     /** Parses Mobage's zone-less GMT form (also accepts a trailing Z or offset). */

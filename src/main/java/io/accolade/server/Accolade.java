@@ -6,23 +6,33 @@ import io.accolade.api.LeasedRateLimiter;
 import io.accolade.api.RateLimiter;
 import io.accolade.api.admin.AppsApi;
 import io.accolade.api.admin.DefinitionsApi;
+import io.accolade.api.admin.FriendsApi;
+import io.accolade.api.mobage.MobageApi;
+import io.accolade.api.oauth.TokenApi;
 import io.accolade.api.trophy.StreakApi;
 import io.accolade.api.trophy.TrophyApi;
 import io.accolade.domain.AchievementEngine;
 import io.accolade.service.AchievementReads;
+import io.accolade.service.BackfillService;
 import io.accolade.service.Catalogs;
 import io.accolade.service.DefinitionService;
 import io.accolade.service.EventService;
+import io.accolade.service.FriendService;
 import io.accolade.service.GroupCommit;
+import io.accolade.service.MobageService;
+import io.accolade.service.ProgressRecorder;
 import io.accolade.service.StreakScheduler;
 import io.accolade.service.StreakService;
+import io.accolade.service.TokenService;
 import io.accolade.service.UserService;
 import io.accolade.store.CounterStore;
 import io.accolade.store.DefinitionStore;
+import io.accolade.store.FriendStore;
 import io.accolade.store.MetricStore;
 import io.accolade.store.ProgressStore;
 import io.accolade.store.RateStore;
 import io.accolade.store.StreakStore;
+import io.accolade.store.TokenStore;
 import io.accolade.store.UserStore;
 import java.util.UUID;
 import io.accolade.auth.Authenticator;
@@ -122,7 +132,8 @@ public final class Accolade implements AutoCloseable {
         UserService users = new UserService(db, userStore, counterStore, clock);
         StreakService streaks = new StreakService(db, catalogs, streakStore, userStore, engine, clock,
                 config.lateEventWindow());
-        EventService events = new EventService(db, catalogs, users, metricStore, progressStore, counterStore,
+        ProgressRecorder recorder = new ProgressRecorder(progressStore, counterStore);
+        EventService events = new EventService(db, catalogs, users, metricStore, progressStore, recorder,
                 streaks, engine, clock, config.lateEventWindow());
         if (GROUP_COMMIT) {
             // SQLite has one writer: one batch at a time. PostgreSQL: half the pool, the rest serves reads.
@@ -131,8 +142,14 @@ public final class Accolade implements AutoCloseable {
         }
         AchievementReads reads = new AchievementReads(db, catalogs, userStore, progressStore, metricStore,
                 counterStore);
+        BackfillService backfill = new BackfillService(db, catalogs, userStore, progressStore, metricStore,
+                streakStore, recorder, engine, clock);
+        background.add(backfill);
         DefinitionService definitions = new DefinitionService(db, appStore, definitionStore, streakStore, catalogs,
-                clock);
+                backfill, clock);
+        TokenService tokens = new TokenService(db, users, new TokenStore(), clock, config.tokenTtl());
+        FriendService friends = new FriendService(db, users, userStore, new FriendStore(), clock);
+        MobageService mobage = new MobageService(db, catalogs, users, progressStore, recorder, engine, clock);
         background.add(new StreakScheduler(db, streakStore, userStore, streaks, clock, 30_000).start());
 
         ErrorHandling.install(routing);
@@ -142,6 +159,9 @@ public final class Accolade implements AutoCloseable {
         new DefinitionsApi(guard, definitions).register(routes);
         new TrophyApi(guard, catalogs, users, events, reads).register(routes);
         new StreakApi(guard, streaks).register(routes);
+        new FriendsApi(guard, friends).register(routes);
+        new TokenApi(guard, tokens).register(routes);
+        new MobageApi(guard, tokens, mobage).register(routes);
         routes.finish();
     }
 
@@ -215,6 +235,9 @@ public final class Accolade implements AutoCloseable {
         for (AutoCloseable t : background) {
             if (t instanceof StreakScheduler s) {
                 s.runOnce();
+            }
+            if (t instanceof BackfillService b) {
+                b.awaitIdle(java.time.Duration.ofSeconds(30));
             }
         }
     }

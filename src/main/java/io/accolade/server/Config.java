@@ -158,6 +158,11 @@ public record Config(
                 lateEventWindow, rateLimitPerSecond, rateLimitBurst, shutdownGrace);
     }
 
+    public Config withTokenTtl(Duration ttl) {
+        return new Config(port, host, dbUrl, dbUser, dbPassword, dataDir, adminToken, dbPoolSize, dbTimeout, ttl,
+                lateEventWindow, rateLimitPerSecond, rateLimitBurst, shutdownGrace);
+    }
+
     /** One line per setting, secrets masked, for the start-up banner. */
     public List<String> describe() {
         List<String> lines = new ArrayList<>();

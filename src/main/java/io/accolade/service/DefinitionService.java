@@ -32,15 +32,17 @@ public final class DefinitionService {
     private final DefinitionStore defs;
     private final StreakStore streaks;
     private final Catalogs catalogs;
+    private final BackfillService backfill;
     private final Clock clock;
 
     public DefinitionService(Database db, AppStore apps, DefinitionStore defs, StreakStore streaks, Catalogs catalogs,
-                             Clock clock) {
+                             BackfillService backfill, Clock clock) {
         this.db = db;
         this.apps = apps;
         this.defs = defs;
         this.streaks = streaks;
         this.catalogs = catalogs;
+        this.backfill = backfill;
         this.clock = clock;
     }
 
@@ -102,6 +104,9 @@ public final class DefinitionService {
             return new Saved<>(a, current.achievement(draft.key()).isEmpty());
         });
         catalogs.changed(appId);
+        if (saved.value().isActive() && saved.value().updatedAt() == now) {
+            backfill.schedule(appId, List.of(saved.value().key()));
+        }
         return saved;
     }
 
@@ -219,6 +224,7 @@ public final class DefinitionService {
             return new ImportResult(mSum.done(), aSum.done());
         });
         catalogs.changed(appId);
+        backfill.schedule(appId, concat(result.achievements().created(), result.achievements().updated()));
         return result;
     }
 

@@ -11,15 +11,13 @@ import io.accolade.domain.Rejection;
 import io.accolade.domain.StreakView;
 import io.accolade.domain.User;
 import io.accolade.domain.UserProgress;
-import io.accolade.store.CounterStore;
+import io.accolade.service.ProgressRecorder.Unlocked;
 import io.accolade.store.Database;
 import io.accolade.store.MetricStore;
 import io.accolade.store.ProgressStore;
-import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,7 +37,7 @@ public final class EventService {
     private final UserService users;
     private final MetricStore metrics;
     private final ProgressStore progress;
-    private final CounterStore counters;
+    private final ProgressRecorder recorder;
     private final StreakService streaks;
     private final AchievementEngine engine;
     private final Clock clock;
@@ -53,22 +51,18 @@ public final class EventService {
     }
 
     public EventService(Database db, Catalogs catalogs, UserService users, MetricStore metrics,
-                        ProgressStore progress, CounterStore counters, StreakService streaks,
+                        ProgressStore progress, ProgressRecorder recorder, StreakService streaks,
                         AchievementEngine engine, Clock clock, Duration lateWindow) {
         this.db = db;
         this.catalogs = catalogs;
         this.users = users;
         this.metrics = metrics;
         this.progress = progress;
-        this.counters = counters;
+        this.recorder = recorder;
         this.streaks = streaks;
         this.engine = engine;
         this.clock = clock;
         this.lateWindow = lateWindow;
-    }
-
-    /** An achievement with the user's record of it (achievedAt = first unlock). */
-    public record Unlocked(Achievement achievement, Progress progress) {
     }
 
     public record EventResult(String eventId, Metric metric, double total, List<Unlocked> completed,
@@ -126,7 +120,7 @@ public final class EventService {
                 engine.onMetricEvent(catalog, book, attrs, metric.key(), e.value(), total, e.attributes(), now);
                 StreakView streak = streaks.onEvent(c, appId, identified.user(), catalog, book, metric.key(),
                         e.value(), eventTime, now);
-                List<Unlocked> completed = persist(c, appId, e.userId(), book);
+                List<Unlocked> completed = recorder.persist(c, appId, e.userId(), book);
                 return new EventResult(eventId, metric, total, completed, streak, e.idempotencyKey().orElse(null),
                         false);
             };
@@ -162,22 +156,10 @@ public final class EventService {
             var identified = users.lockOrCreate(c, appId, userId, patch, now);
             UserProgress book = new UserProgress(progress.forUser(c, appId, userId));
             boolean created = engine.complete(catalog, book, identified.user().attributes(), a, now);
-            List<Unlocked> completed = persist(c, appId, userId, book);
+            List<Unlocked> completed = recorder.persist(c, appId, userId, book);
             Progress mine = book.get(a.key()).orElseThrow();
             return new CompletionResult(new Unlocked(a, mine), completed, created);
         });
-    }
-
-    /** Stores changed records and counts first completions; returns them in completion order. */
-    List<Unlocked> persist(Connection c, String appId, String userId, UserProgress book) {
-        progress.save(c, appId, userId, book.changed());
-        Map<String, Long> deltas = new LinkedHashMap<>();
-        List<Unlocked> completed = book.completedNow().stream()
-                .map(a -> new Unlocked(a, book.get(a.key()).orElseThrow()))
-                .toList();
-        completed.forEach(u -> deltas.put(CounterStore.completions(u.achievement().key()), 1L));
-        counters.add(c, appId, deltas);
-        return completed;
     }
 
     /** The event's time: now, or a client timestamp inside [now - late window, now + skew]. */

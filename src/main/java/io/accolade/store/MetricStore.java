@@ -59,4 +59,30 @@ public final class MetricStore {
         return Sql.one(c, "SELECT event_id FROM idempotency_keys WHERE app_id = ? AND user_id = ? AND metric_key = ? "
                 + "AND idem_key = ?", rs -> rs.getString(1), appId, userId, metricKey, key);
     }
+
+    /** Users whose total of the metric is at least {@code min}, with their totals (backdating; scans the app). */
+    public Map<String, Double> totalsAtLeast(Connection c, String appId, String metricKey, double min) {
+        Map<String, Double> out = new HashMap<>();
+        Sql.list(c, "SELECT user_id, total FROM metric_totals WHERE app_id = ? AND metric_key = ? AND total >= ?",
+                rs -> out.put(rs.getString(1), rs.getDouble(2)), appId, metricKey, min);
+        return out;
+    }
+
+    /**
+     * Per user, the sum of the metric's events whose attributes hold every {@code key = value} of {@code filters}
+     * (backdating of achievements with event-attribute filters; scans the app's events of that metric).
+     */
+    public Map<String, Double> matchingSums(Connection c, String appId, String metricKey, Map<String, String> filters) {
+        StringBuilder sql = new StringBuilder("SELECT user_id, SUM(value) FROM events WHERE app_id = ? AND metric_key = ?");
+        java.util.List<Object> params = new java.util.ArrayList<>(java.util.List.of(appId, metricKey));
+        filters.forEach((k, v) -> {
+            sql.append(" AND attributes ->> ? = ?");
+            params.add(k);
+            params.add(v);
+        });
+        sql.append(" GROUP BY user_id");
+        Map<String, Double> out = new HashMap<>();
+        Sql.list(c, sql.toString(), rs -> out.put(rs.getString(1), rs.getDouble(2)), params.toArray());
+        return out;
+    }
 }

@@ -62,11 +62,42 @@ public final class ProgressStore {
         return Sql.list(c, sql, ProgressStore::row, params.toArray());
     }
 
+    /**
+     * Records of the friends of {@code userIds} for {@code achievementKeys} (Mobage's {@code @friends}). The friend
+     * ids come from a subquery, so a user with many friends costs no bind parameters, and a friend of two of the
+     * users is read once.
+     */
+    public List<Row> forFriendsOf(Connection c, String appId, List<String> userIds, List<String> achievementKeys) {
+        if (userIds.isEmpty() || achievementKeys.isEmpty()) {
+            return List.of();
+        }
+        List<Object> params = new ArrayList<>();
+        params.add(appId);
+        params.add(appId);
+        params.addAll(userIds);
+        params.addAll(achievementKeys);
+        return Sql.list(c, "SELECT " + COLUMNS + " FROM progress WHERE app_id = ? AND user_id IN ("
+                + "SELECT friend_id FROM friends WHERE app_id = ? AND user_id IN (" + Sql.placeholders(userIds.size())
+                + ")) AND ach_key IN (" + Sql.placeholders(achievementKeys.size()) + ")", ProgressStore::row,
+                params.toArray());
+    }
+
     static Row row(ResultSet rs) throws SQLException {
         return new Row(rs.getString("user_id"), new Progress(rs.getString("ach_key"),
                 ProgressState.valueOf(rs.getString("state")), rs.getLong("steps"), rs.getDouble("metric_progress"),
                 rs.getInt("unlock_count"), Sql.nullableLong(rs, "first_unlocked_at"),
                 Sql.nullableLong(rs, "last_unlocked_at"), rs.getString("completion_id"), rs.getLong("created_at"),
                 rs.getLong("updated_at")));
+    }
+
+    /** Users who completed every one of {@code keys} (backdating of composites). */
+    public List<String> completedAll(Connection c, String appId, List<String> keys) {
+        List<Object> params = new ArrayList<>();
+        params.add(appId);
+        params.addAll(keys);
+        params.add(keys.size());
+        return Sql.list(c, "SELECT user_id FROM progress WHERE app_id = ? AND ach_key IN (" + Sql.placeholders(keys.size())
+                + ") AND first_unlocked_at IS NOT NULL GROUP BY user_id HAVING COUNT(*) = ?",
+                rs -> rs.getString(1), params.toArray());
     }
 }

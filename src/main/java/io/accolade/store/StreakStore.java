@@ -135,6 +135,14 @@ public final class StreakStore {
                 + "LIMIT " + limit, rs -> new String[] {rs.getString(1), rs.getString(2)}, now);
     }
 
+    /** Users whose streak is alive and at least {@code length} long, with their lengths (backdating). */
+    public Map<String, Integer> aliveAtLeast(Connection c, String appId, int length, long now) {
+        Map<String, Integer> out = new HashMap<>();
+        Sql.list(c, "SELECT user_id, length FROM streaks WHERE app_id = ? AND length >= ? AND alive_until > ?",
+                rs -> out.put(rs.getString(1), rs.getInt(2)), appId, length, now);
+        return out;
+    }
+
     /** Nothing is due for this user any more (streaks were disabled). */
     public void clearDue(Connection c, String appId, String userId) {
         Sql.update(c, "UPDATE streaks SET next_check_at = NULL WHERE app_id = ? AND user_id = ?", appId, userId);

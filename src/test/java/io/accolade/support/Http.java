@@ -92,6 +92,19 @@ public final class Http {
         return send("PATCH", path, body);
     }
 
+    /** An {@code application/x-www-form-urlencoded} POST (OAuth token endpoints); parameters in the map's order. */
+    public Resp postForm(String path, Map<String, String> params) {
+        StringBuilder sb = new StringBuilder();
+        params.forEach((k, v) -> {
+            if (!sb.isEmpty()) {
+                sb.append('&');
+            }
+            sb.append(java.net.URLEncoder.encode(k, java.nio.charset.StandardCharsets.UTF_8)).append('=')
+                    .append(java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8));
+        });
+        return with("Content-Type", "application/x-www-form-urlencoded").send("POST", path, sb.toString());
+    }
+
     /** {@code body}: a String is sent as-is (for malformed JSON), anything else as JSON, null as no body. */
     public Resp send(String method, String path, Object body) {
         try {
@@ -111,7 +124,8 @@ public final class Http {
             if (body != null) {
                 b.header("Content-Type", "application/json");
             }
-            headers.forEach(b::header);
+            // setHeader: a header chosen with with() (e.g. Content-Type) replaces the default above.
+            headers.forEach(b::setHeader);
             HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
             return new Resp(r.statusCode(), r.headers().map(), r.body());
         } catch (IOException e) {

@@ -86,6 +86,9 @@ class TrophySdkTest extends ServerTest {
                 List.of(obj("key", "plan", "value", "pro"))));
         s.achievement("three-days", obj("name", "Three days", "trigger", "streak", "streakLength", 3));
         s.composite("all-round", "novice", "onboarded");
+        assertThat(admin().put("/admin/v1/apps/" + app.id() + "/streak", obj("frequency", "daily",
+                "metrics", List.of(obj("key", "words", "threshold", 1)),
+                "freezes", obj("enabled", true, "initial", 1, "max", 3))).status()).isEqualTo(200);
 
         List<String> command = new ArrayList<>(List.of("node", "sdk-check.mjs", http().base(), app.apiKey()));
         Run check = run(command, 120);

@@ -1,0 +1,265 @@
+package io.accolade.service;
+
+import io.accolade.domain.Achievement;
+import io.accolade.domain.AchievementEngine;
+import io.accolade.domain.AchievementStatus;
+import io.accolade.domain.Catalog;
+import io.accolade.domain.Ids;
+import io.accolade.domain.NaturalOrder;
+import io.accolade.domain.Progress;
+import io.accolade.domain.ProgressState;
+import io.accolade.domain.Rejection;
+import io.accolade.domain.User;
+import io.accolade.domain.UserProgress;
+import io.accolade.store.Database;
+import io.accolade.store.ProgressStore;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Mobage's User Achievement and Achievement resources over the shared engine. Writes run like every other write:
+ * one transaction that locks the user first, runs {@link AchievementEngine}, and stores through
+ * {@link ProgressRecorder}, so an unlock here counts in Trophy's completions and completes prerequisite chains.
+ * Reads see only records that exist and only achievements that are not inactive.
+ */
+public final class MobageService {
+    private final Database db;
+    private final Catalogs catalogs;
+    private final UserService users;
+    private final ProgressStore progress;
+    private final ProgressRecorder recorder;
+    private final AchievementEngine engine;
+    private final Clock clock;
+
+    public MobageService(Database db, Catalogs catalogs, UserService users, ProgressStore progress,
+                         ProgressRecorder recorder, AchievementEngine engine, Clock clock) {
+        this.db = db;
+        this.catalogs = catalogs;
+        this.users = users;
+        this.progress = progress;
+        this.recorder = recorder;
+        this.engine = engine;
+        this.clock = clock;
+    }
+
+    /** One user's record of one achievement: Mobage's User Achievement (achievementId = the achievement key). */
+    public record UserAchievement(String userId, Progress progress) {
+    }
+
+    /** The keys collection reads can sort by. */
+    public enum SortKey { USER_ID, ACHIEVEMENT_ID, UPDATED }
+
+    public record Sort(SortKey key, boolean descending) {
+    }
+
+    /**
+     * The options of a collection read, already validated: keep records in {@code state}, sort, keep records updated
+     * at or after {@code updatedSince} (only when sorting by updated, as the seed says), then page.
+     *
+     * @param startIndex 1-based index of the first entry of the page
+     */
+    public record Query(Optional<ProgressState> state, Optional<Sort> sort, Optional<Long> updatedSince,
+                        int startIndex, int count) {
+        boolean appliesUpdatedSince() {
+            return updatedSince.isPresent() && sort.map(s -> s.key() == SortKey.UPDATED).orElse(false);
+        }
+    }
+
+    /** One page of a collection, and which options took effect. */
+    public record Page<T>(List<T> entries, int startIndex, int totalResults, boolean filtered, boolean sorted,
+                          boolean updatedSince) {
+    }
+
+    /** A write of Mobage's dialect: PUT fields=state, PUT fields=steps, or an increment of steps. */
+    public sealed interface Change {
+        record State(ProgressState target) implements Change {
+        }
+
+        record Steps(long steps) implements Change {
+        }
+
+        record Increment(long delta) implements Change {
+        }
+    }
+
+    // ---- writes -----------------------------------------------------------------------------------------------
+
+    /**
+     * Applies a change to the user's record of the achievement (created at the definition's initial state when
+     * absent) and returns the record afterwards. Forbidden transitions are CONFLICT rejections.
+     */
+    public UserAchievement write(String appId, String userId, String achievementKey, Change change) {
+        Catalog catalog = catalogs.of(appId);
+        Achievement a = visible(catalog, achievementKey)
+                .orElseThrow(() -> achievementNotFound(achievementKey));
+        long now = clock.millis();
+        return db.transaction(c -> {
+            User user = users.lockExisting(c, appId, userId);
+            UserProgress book = new UserProgress(progress.forUser(c, appId, userId));
+            switch (change) {
+                case Change.State s -> engine.setState(catalog, book, user.attributes(), a, s.target(), now);
+                case Change.Steps s -> engine.setSteps(catalog, book, user.attributes(), a, s.steps(), now);
+                case Change.Increment i -> engine.incrementSteps(catalog, book, user.attributes(), a, i.delta(), now);
+            }
+            recorder.persist(c, appId, userId, book);
+            return new UserAchievement(userId, book.get(a.key()).orElseThrow());
+        });
+    }
+
+    // ---- user achievement reads -------------------------------------------------------------------------------
+
+    /** One user, one achievement: the record, or 404 when the user, the achievement or the record is unknown. */
+    public UserAchievement one(String appId, String userId, String achievementKey) {
+        Catalog catalog = catalogs.of(appId);
+        requireUser(appId, userId);
+        if (visible(catalog, achievementKey).isEmpty()) {
+            throw achievementNotFound(achievementKey);
+        }
+        return db.read(c -> progress.forUsers(c, appId, List.of(userId), List.of(achievementKey))).stream()
+                .findFirst()
+                .map(r -> new UserAchievement(r.userId(), r.progress()))
+                .orElseThrow(() -> Rejection.notFound("User Achievement Not Found: user '" + Ids.abbreviate(userId)
+                        + "' has no record of '" + Ids.abbreviate(achievementKey) + "'"));
+    }
+
+    /**
+     * {@code @self}: the records of {@code userIds} (of {@code achievementKeys} only, when given). A single unknown
+     * user is a 404; in a list, unknown users contribute nothing. Default order: users as listed, then achievements
+     * as listed (or in definition order).
+     */
+    public Page<UserAchievement> ofUsers(String appId, List<String> userIds, Optional<List<String>> achievementKeys,
+                                         Query q) {
+        Catalog catalog = catalogs.of(appId);
+        if (userIds.size() == 1) {
+            requireUser(appId, userIds.getFirst());
+        }
+        List<String> keys = visibleKeys(catalog, achievementKeys);
+        // All of the users' records when no ids were asked for (fewer bind parameters); invisible ones drop below.
+        List<String> asked = achievementKeys.isPresent() ? keys : null;
+        Map<String, Integer> userRank = ranks(userIds);
+        Map<String, Integer> keyRank = ranks(keys);
+        List<ProgressStore.Row> rows = db.read(c -> progress.forUsers(c, appId, userIds, asked)).stream()
+                .filter(r -> keyRank.containsKey(r.progress().achievementKey()))
+                .toList();
+        Comparator<UserAchievement> order = Comparator
+                .comparingInt((UserAchievement u) -> userRank.getOrDefault(u.userId(), Integer.MAX_VALUE))
+                .thenComparingInt(u -> keyRank.getOrDefault(u.progress().achievementKey(), Integer.MAX_VALUE));
+        return page(rows, order, q);
+    }
+
+    /**
+     * {@code @friends}: the records of the friends of {@code userIds} for {@code achievementKeys}. Default order:
+     * friends by id, then achievements as listed.
+     */
+    public Page<UserAchievement> ofFriends(String appId, List<String> userIds, List<String> achievementKeys,
+                                           Query q) {
+        Catalog catalog = catalogs.of(appId);
+        if (userIds.size() == 1) {
+            requireUser(appId, userIds.getFirst());
+        }
+        List<String> keys = visibleKeys(catalog, Optional.of(achievementKeys));
+        List<ProgressStore.Row> rows = db.read(c -> progress.forFriendsOf(c, appId, userIds, keys));
+        Map<String, Integer> keyRank = ranks(keys);
+        Comparator<UserAchievement> order = Comparator
+                .comparing(UserAchievement::userId, NaturalOrder.INSTANCE)
+                .thenComparingInt(u -> keyRank.getOrDefault(u.progress().achievementKey(), Integer.MAX_VALUE));
+        return page(rows, order, q);
+    }
+
+    /** Filter (state, and updatedSince when it applies), sort (stable over the default order), then page. */
+    private static Page<UserAchievement> page(List<ProgressStore.Row> rows, Comparator<UserAchievement> order,
+                                              Query q) {
+        List<UserAchievement> all = new ArrayList<>();
+        for (ProgressStore.Row r : rows) {
+            UserAchievement u = new UserAchievement(r.userId(), r.progress());
+            if (q.state().isEmpty() || q.state().get() == r.progress().state()) {
+                if (!q.appliesUpdatedSince() || r.progress().updatedAt() >= q.updatedSince().get()) {
+                    all.add(u);
+                }
+            }
+        }
+        all.sort(order);
+        q.sort().ifPresent(s -> all.sort(s.descending() ? comparator(s.key()).reversed() : comparator(s.key())));
+        return slice(all, q, q.state().isPresent(), q.sort().isPresent(), q.appliesUpdatedSince());
+    }
+
+    private static Comparator<UserAchievement> comparator(SortKey key) {
+        return switch (key) {
+            case USER_ID -> Comparator.comparing(UserAchievement::userId, NaturalOrder.INSTANCE);
+            case ACHIEVEMENT_ID -> Comparator.comparing(u -> u.progress().achievementKey(), NaturalOrder.INSTANCE);
+            case UPDATED -> Comparator.comparingLong(u -> u.progress().updatedAt());
+        };
+    }
+
+    private static <T> Page<T> slice(List<T> all, Query q, boolean filtered, boolean sorted, boolean since) {
+        int from = (int) Math.min((long) q.startIndex() - 1, all.size());
+        int to = (int) Math.min((long) from + q.count(), all.size());
+        return new Page<>(List.copyOf(all.subList(from, to)), q.startIndex(), all.size(), filtered, sorted, since);
+    }
+
+    // ---- achievement definitions ------------------------------------------------------------------------------
+
+    /**
+     * Definitions as Mobage shows them: neither inactive nor undisclosed; all in definition order, or those of
+     * {@code keys} in the order asked (unknown ones contribute nothing).
+     */
+    public Page<Achievement> definitions(String appId, Optional<List<String>> keys, Query q) {
+        Catalog catalog = catalogs.of(appId);
+        List<Achievement> shown = new ArrayList<>();
+        if (keys.isPresent()) {
+            keys.get().forEach(k -> disclosed(catalog, k).ifPresent(shown::add));
+        } else {
+            catalog.achievements().forEach(a -> disclosed(catalog, a.key()).ifPresent(shown::add));
+        }
+        return slice(shown, q, false, false, false);
+    }
+
+    public Achievement definition(String appId, String key) {
+        return disclosed(catalogs.of(appId), key).orElseThrow(() -> achievementNotFound(key));
+    }
+
+    // ---- shared -----------------------------------------------------------------------------------------------
+
+    /** Inactive achievements do not exist for this dialect. */
+    private static Optional<Achievement> visible(Catalog catalog, String key) {
+        return catalog.achievement(key).filter(a -> a.status() != AchievementStatus.INACTIVE);
+    }
+
+    private static Optional<Achievement> disclosed(Catalog catalog, String key) {
+        return visible(catalog, key).filter(a -> a.presentation().disclosed());
+    }
+
+    /** The keys to read: those asked for that are visible, or every visible one in definition order. */
+    private static List<String> visibleKeys(Catalog catalog, Optional<List<String>> asked) {
+        if (asked.isPresent()) {
+            return asked.get().stream().filter(k -> visible(catalog, k).isPresent()).toList();
+        }
+        return catalog.achievements().stream()
+                .filter(a -> a.status() != AchievementStatus.INACTIVE)
+                .map(Achievement::key)
+                .toList();
+    }
+
+    private static Map<String, Integer> ranks(List<String> ids) {
+        Map<String, Integer> out = new HashMap<>();
+        for (int i = 0; i < ids.size(); i++) {
+            out.putIfAbsent(ids.get(i), i);
+        }
+        return out;
+    }
+
+    private void requireUser(String appId, String userId) {
+        if (users.find(appId, userId).isEmpty()) {
+            throw Rejection.notFound("User Not Found: '" + Ids.abbreviate(userId) + "'");
+        }
+    }
+
+    private static Rejection achievementNotFound(String key) {
+        return Rejection.notFound("Achievement Not Found: '" + Ids.abbreviate(key) + "'");
+    }
+}
