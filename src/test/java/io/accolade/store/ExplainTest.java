@@ -273,9 +273,19 @@ class ExplainTest {
         }
     }
 
-    /** Hot paths of stores that other branches add (kept apart so a merge only touches this method). */
+    /** Hot paths of the Mobage dialect's stores: tokens on every request, friends' records. */
     static final class StoreHooks {
         static void extra(Connection c, String app, String user, long now) {
+            TokenStore tokens = new TokenStore();
+            FriendStore friends = new FriendStore();
+            ProgressStore progress = new ProgressStore();
+            tokens.find(c, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+            tokens.purgeDead(c, app, user, now);
+            tokens.insert(c, "f".repeat(64), new TokenStore.TokenRow(app, user, "key2", now, now + 1000, null));
+            tokens.revoke(c, app, "f".repeat(64), now);
+            friends.friendsOf(c, app, user);
+            friends.add(c, app, user, "user99", now);
+            progress.forFriendsOf(c, app, List.of(user), List.of("ach1", "ach2"));
         }
     }
 }
