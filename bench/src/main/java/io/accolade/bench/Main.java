@@ -447,7 +447,7 @@ public final class Main {
                             }
                             pool.put(c);
                         }
-                    }, cpu);
+                    }, cpu, pg);
         } finally {
             for (Connection c : pool) {
                 c.close();

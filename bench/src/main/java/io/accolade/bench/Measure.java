@@ -49,6 +49,16 @@ final class Measure {
 
     static Result run(int workers, double warmupSec, double measureSec, long seed, WorkerFactory factory,
                       Probe probe) throws InterruptedException {
+        return run(workers, warmupSec, measureSec, seed, factory, probe, true);
+    }
+
+    /**
+     * {@code virtual=false} runs the workers on platform threads: needed where an operation never yields its
+     * carrier (SQLite's JDBC driver is native code, which pins a virtual thread; with two carriers only two
+     * workers would ever run and the others would never start an operation).
+     */
+    static Result run(int workers, double warmupSec, double measureSec, long seed, WorkerFactory factory,
+                      Probe probe, boolean virtual) throws InterruptedException {
         long start = System.nanoTime();
         long measureFrom = start + (long) (warmupSec * 1e9);
         long measureTo = measureFrom + (long) (measureSec * 1e9);
@@ -74,7 +84,7 @@ final class Measure {
             Histogram h = new Histogram(60_000_000L, 3);
             hists.add(h);
             int index = i;
-            threads.add(Thread.ofVirtual().name("bench-" + i).start(() -> {
+            threads.add((virtual ? Thread.ofVirtual() : Thread.ofPlatform()).name("bench-" + i).start(() -> {
                 SplittableRandom r = new SplittableRandom(seed * 1_000_003L + index);
                 long seq = 0;
                 Worker w = null;

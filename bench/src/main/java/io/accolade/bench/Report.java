@@ -67,8 +67,8 @@ final class Report {
                 o.users, o.connections, o.warmup, o.duration, o.poolSize, o.javaOpts, loadBefore, loadAfter));
         sb.append("| scenario | store | req/s | p50 ms | p99 ms | p99.9 ms | errors | HTTP limit req/s | × HTTP "
                 + "| storage limit ops/s | × storage | server CPU µs/req | PG CPU µs/req (HTTP / anchor) | server RSS MiB "
-                + "| target | met |\n");
-        sb.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|\n");
+                + "| ratio target | ratio met | p99 ≤ 25 ms, 0 errors |\n");
+        sb.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|---|\n");
         for (Row r : rows) {
             double xHttp = r.http().rps() / r.live().rps();
             double xStore = r.http().rps() / r.storage().rps();
@@ -76,19 +76,19 @@ final class Report {
             String target;
             boolean met;
             if (r.scenario().write()) {
-                target = r.store().equals("postgres") ? "≥0.7×storage" : "(SQLite: reported)";
+                target = r.store().equals("postgres") ? "≥0.7×storage" : "≥0.7×storage (SQLite: informative)";
                 met = xStore >= 0.7;
             } else {
                 target = "≥0.5×HTTP or ≥0.8×storage";
                 met = xHttp >= 0.5 || xStore >= 0.8;
             }
-            met &= latencyOk;
+
             sb.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %.2f | %.2f | %.2f | %d | %.0f | %.2f | %.0f | "
-                            + "%.2f | %s | %s | %d | %s | %s |%n", r.scenario().name(), r.store(), r.http().rps(),
+                            + "%.2f | %s | %s | %d | %s | %s | %s |%n", r.scenario().name(), r.store(), r.http().rps(),
                     r.http().ms(50), r.http().ms(99), r.http().ms(99.9), r.http().errors(), r.live().rps(), xHttp,
                     r.storage().rps(), xStore, num(r.serverCpuUs()),
                     Double.isNaN(r.pgCpuUs()) ? "–" : num(r.pgCpuUs()) + " / " + num(r.anchorPgCpuUs()), r.rssMiB(),
-                    target, met ? "yes" : "**no**"));
+                    target, met ? "yes" : "**no**", latencyOk ? "yes" : "**no**"));
         }
         sb.append("\nstorage limit = the scenario's SQL statements in a JDBC closed loop with the same ")
                 .append(o.connections).append(" workers");
@@ -96,8 +96,8 @@ final class Report {
             sb.append(" on ").append(rows.stream().filter(r -> r.anchorConnections() > 0).findFirst().get()
                     .anchorConnections()).append(" PostgreSQL connections (as many as the server's pool)");
         }
-        sb.append("; SQLite: one writer connection / the server's reader pool size. Target also needs p99 ≤ 25 ms "
-                + "and zero errors.\n");
+        sb.append("; SQLite: one writer connection / the server's reader pool size. The latency target (p99 ≤ 25 ms, "
+                + "zero errors) is its own column.\n");
         for (String n : notes) {
             sb.append("\n").append(n).append("  ");
         }
