@@ -5,9 +5,7 @@ import io.accolade.store.DeferredCounts;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -15,8 +13,8 @@ import java.util.concurrent.Semaphore;
  * together in one transaction, and each caller gets its own result only after that transaction has committed.
  *
  * <p>No thread of its own: a caller queues its unit and then, if fewer than {@code maxBatches} transactions are
- * running, becomes a leader that takes up to {@code maxBatch} queued units, runs them in one transaction, completes
- * their callers, and goes on while units are waiting. Units run in (app, user) order, so two batches lock users in the
+ * running, becomes a leader that takes up to {@code maxBatch} queued units, runs them in one transaction and
+ * completes their callers; it leads only until its own unit is done, then wakes a queued caller to lead next. Units run in (app, user) order, so two batches lock users in the
  * same order (no deadlock), and their shared counters are summed and written once at the end in the global lock
  * order ({@link DeferredCounts}). Serial per user still holds: each unit starts by locking its user, and units of
  * the same user in one batch run one after the other.
@@ -39,65 +37,77 @@ public final class GroupCommit {
     private static final class Pending<T> {
         final String key;
         final Database.Work<T> work;
-        final CompletableFuture<T> done = new CompletableFuture<>();
+        /** Released when the result is in, or when a leader hands leadership over to this caller. */
+        final Semaphore wake = new Semaphore(0);
+        volatile boolean finished;
+        Object result;
+        Throwable failure;
 
         Pending(String key, Database.Work<T> work) {
             this.key = key;
             this.work = work;
         }
 
-        @SuppressWarnings("unchecked")
-        void complete(Object result) {
-            done.complete((T) result);
+        void complete(Object r) {
+            result = r;
+            finished = true;
+            wake.release();
+        }
+
+        void fail(Throwable t) {
+            failure = t;
+            finished = true;
+            wake.release();
         }
 
         void runAlone(Database db) {
             try {
-                done.complete(db.transaction(work));
+                complete(db.transaction(work));
             } catch (Throwable t) {
-                done.completeExceptionally(t);
+                fail(t);
             }
         }
     }
 
     /** Runs {@code work} (which must start by locking the user) in a shared transaction; returns after commit. */
+    @SuppressWarnings("unchecked")
     public <T> T run(String appId, String userId, Database.Work<T> work) {
         Pending<T> p = new Pending<>(appId + '\u0000' + userId, work);
         queue.add(p);
-        drive();
-        try {
-            return p.done.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the commit", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
+        while (!p.finished) {
+            if (leaders.tryAcquire()) {
+                // Lead one batch, then look again: a leader leads only until its own unit is done.
+                try {
+                    List<Pending<?>> batch = new ArrayList<>();
+                    Pending<?> q;
+                    while (batch.size() < maxBatch && (q = queue.poll()) != null) {
+                        batch.add(q);
+                    }
+                    if (!batch.isEmpty()) {
+                        execute(batch);
+                    }
+                } finally {
+                    leaders.release();
+                }
+                // Every release is followed by this check, so queued units always find a leader.
+                Pending<?> next = queue.peek();
+                if (next != null) {
+                    next.wake.release();
+                }
+            } else {
+                p.wake.acquireUninterruptibly();
+            }
+        }
+        if (p.failure != null) {
+            if (p.failure instanceof RuntimeException re) {
                 throw re;
             }
-            if (cause instanceof Error err) {
+            if (p.failure instanceof Error err) {
                 throw err;
             }
-            throw new IllegalStateException(cause);
+            throw new IllegalStateException(p.failure);
         }
-    }
-
-    /** Leads batches while units wait and a leader slot is free. */
-    private void drive() {
-        while (!queue.isEmpty() && leaders.tryAcquire()) {
-            try {
-                List<Pending<?>> batch = new ArrayList<>();
-                Pending<?> p;
-                while (batch.size() < maxBatch && (p = queue.poll()) != null) {
-                    batch.add(p);
-                }
-                if (!batch.isEmpty()) {
-                    execute(batch);
-                }
-            } finally {
-                leaders.release();
-            }
-        }
+        return (T) p.result;
     }
 
     private void execute(List<Pending<?>> batch) {
