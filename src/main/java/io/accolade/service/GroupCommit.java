@@ -75,7 +75,8 @@ public final class GroupCommit {
         Pending<T> p = new Pending<>(appId + '\u0000' + userId, work);
         queue.add(p);
         while (!p.finished) {
-            if (leaders.tryAcquire()) {
+            // An empty queue means this unit is in a batch that is running: wait for it, do not spin.
+            if (!queue.isEmpty() && leaders.tryAcquire()) {
                 // Lead one batch, then look again: a leader leads only until its own unit is done.
                 try {
                     List<Pending<?>> batch = new ArrayList<>();
