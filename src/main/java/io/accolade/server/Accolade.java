@@ -135,11 +135,10 @@ public final class Accolade implements AutoCloseable {
         ProgressRecorder recorder = new ProgressRecorder(progressStore, counterStore);
         EventService events = new EventService(db, catalogs, users, metricStore, progressStore, recorder,
                 streaks, engine, clock, config.lateEventWindow());
-        if (GROUP_COMMIT) {
-            // SQLite has one writer: one batch at a time. PostgreSQL: half the pool, the rest serves reads.
-            events.withGroupCommit(new GroupCommit(db, db.engine() == Database.Engine.SQLITE ? 1
-                    : Math.max(1, config.dbPoolSize() / 2), 32));
-        }
+        // SQLite has one writer: one batch at a time. PostgreSQL: half the pool, the rest serves reads.
+        GroupCommit groupCommit = GROUP_COMMIT ? new GroupCommit(db, db.engine() == Database.Engine.SQLITE ? 1
+                : Math.max(1, config.dbPoolSize() / 2), 32) : null;
+        events.withGroupCommit(groupCommit);
         AchievementReads reads = new AchievementReads(db, catalogs, userStore, progressStore, metricStore,
                 counterStore);
         BackfillService backfill = new BackfillService(db, catalogs, userStore, progressStore, metricStore,
@@ -149,7 +148,8 @@ public final class Accolade implements AutoCloseable {
                 backfill, clock);
         TokenService tokens = new TokenService(db, users, new TokenStore(), clock, config.tokenTtl());
         FriendService friends = new FriendService(db, users, userStore, new FriendStore(), clock);
-        MobageService mobage = new MobageService(db, catalogs, users, progressStore, recorder, engine, clock);
+        MobageService mobage = new MobageService(db, catalogs, users, progressStore, recorder, engine, clock)
+                .withGroupCommit(groupCommit);
         background.add(new StreakScheduler(db, streakStore, userStore, streaks, clock, 30_000).start());
 
         ErrorHandling.install(routing);
