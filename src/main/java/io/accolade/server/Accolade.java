@@ -55,7 +55,7 @@ import java.util.logging.Logger;
  */
 public final class Accolade implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger("io.accolade");
-    /** Group commit of metric events (see service.GroupCommit); -Daccolade.groupCommit=false turns it off. */
+    /** Group commit of metric events and Mobage writes (service.GroupCommit); -Daccolade.groupCommit=false: off. */
     static final boolean GROUP_COMMIT = !"false".equals(System.getProperty("accolade.groupCommit"));
 
     private final Config config;
