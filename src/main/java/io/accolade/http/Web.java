@@ -89,4 +89,12 @@ public final class Web {
     public static void ok(ServerResponse res, Object body) {
         send(res, 200, body);
     }
+
+    /** 200 with a body that is already JSON (see TrophyJson's cached achievement fields). */
+    public static void okJson(ServerResponse res, byte[] json) {
+        res.status(Status.OK_200);
+        res.header(HeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
+        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+        res.send(json);
+    }
 }

@@ -18,6 +18,7 @@ import io.accolade.service.Catalogs;
 import io.accolade.service.DefinitionService;
 import io.accolade.service.EventService;
 import io.accolade.service.FriendService;
+import io.accolade.service.GroupCommit;
 import io.accolade.service.MobageService;
 import io.accolade.service.ProgressRecorder;
 import io.accolade.service.StreakScheduler;
@@ -54,6 +55,8 @@ import java.util.logging.Logger;
  */
 public final class Accolade implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger("io.accolade");
+    /** Group commit of metric events and Mobage writes (service.GroupCommit); -Daccolade.groupCommit=false: off. */
+    static final boolean GROUP_COMMIT = !"false".equals(System.getProperty("accolade.groupCommit"));
 
     private final Config config;
     private final Database db;
@@ -82,6 +85,9 @@ public final class Accolade implements AutoCloseable {
                     .shutdownGracePeriod(config.shutdownGrace())
                     // Helidon's own cap sits above ours so that ours (with the dialect's error body) answers first.
                     .maxPayloadSize(4L << 20)
+                    // Nagle off: a response larger than one segment (e.g. 100 achievements) otherwise waits for
+                    // the client's delayed ACK, ~40 ms on Linux (measured with bench/run, see BENCHMARKS.md).
+                    .connectionOptions(o -> o.tcpNoDelay(true))
                     .directHandlers(ErrorHandling.directHandlers())
                     .routing(routing)
                     .build();
@@ -129,6 +135,10 @@ public final class Accolade implements AutoCloseable {
         ProgressRecorder recorder = new ProgressRecorder(progressStore, counterStore);
         EventService events = new EventService(db, catalogs, users, metricStore, progressStore, recorder,
                 streaks, engine, clock, config.lateEventWindow());
+        // SQLite has one writer: one batch at a time. PostgreSQL: half the pool, the rest serves reads.
+        GroupCommit groupCommit = GROUP_COMMIT ? new GroupCommit(db, db.engine() == Database.Engine.SQLITE ? 1
+                : Math.max(1, config.dbPoolSize() / 2), 32) : null;
+        events.withGroupCommit(groupCommit);
         AchievementReads reads = new AchievementReads(db, catalogs, userStore, progressStore, metricStore,
                 counterStore);
         BackfillService backfill = new BackfillService(db, catalogs, userStore, progressStore, metricStore,
@@ -138,7 +148,8 @@ public final class Accolade implements AutoCloseable {
                 backfill, clock);
         TokenService tokens = new TokenService(db, users, new TokenStore(), clock, config.tokenTtl());
         FriendService friends = new FriendService(db, users, userStore, new FriendStore(), clock);
-        MobageService mobage = new MobageService(db, catalogs, users, progressStore, recorder, engine, clock);
+        MobageService mobage = new MobageService(db, catalogs, users, progressStore, recorder, engine, clock)
+                .withGroupCommit(groupCommit);
         background.add(new StreakScheduler(db, streakStore, userStore, streaks, clock, 30_000).start());
 
         ErrorHandling.install(routing);

@@ -61,7 +61,11 @@ public final class AchievementReads {
     }
 
     public Stats stats(String appId) {
-        Map<String, Long> all = db.read(c -> counters.all(c, appId));
+        return db.read(c -> stats(c, appId));
+    }
+
+    private Stats stats(java.sql.Connection c, String appId) {
+        Map<String, Long> all = counters.all(c, appId);
         Map<String, Long> completions = new HashMap<>();
         String prefix = CounterStore.completions("");
         all.forEach((k, v) -> {
@@ -95,9 +99,15 @@ public final class AchievementReads {
      */
     public List<Stat> ofUser(String appId, String userId, boolean includeIncomplete) {
         Catalog catalog = catalogs.of(appId);
-        User user = requireUser(appId, userId);
-        Map<String, Progress> mine = progressOf(appId, userId);
-        Stats stats = stats(appId);
+        requireUserId(userId);
+        // One connection for the whole read: the user, the user's records and the counters.
+        record Loaded(User user, Map<String, Progress> mine, Stats stats) {
+        }
+        Loaded l = db.read(c -> new Loaded(requireUser(c, appId, userId), progressOf(c, appId, userId),
+                stats(c, appId)));
+        User user = l.user();
+        Map<String, Progress> mine = l.mine();
+        Stats stats = l.stats();
         List<Stat> out = new ArrayList<>();
         for (Achievement a : catalog.achievements()) {
             Progress p = mine.get(a.key());
@@ -117,9 +127,13 @@ public final class AchievementReads {
 
     public List<MetricProgress> metricsOfUser(String appId, String userId) {
         Catalog catalog = catalogs.of(appId);
-        requireUser(appId, userId);
-        Map<String, Double> totals = db.read(c -> metrics.totals(c, appId, userId));
-        Map<String, Progress> mine = progressOf(appId, userId);
+        requireUserId(userId);
+        Map<String, Progress> mine = new HashMap<>();
+        Map<String, Double> totals = db.read(c -> {
+            requireUser(c, appId, userId);
+            mine.putAll(progressOf(c, appId, userId));
+            return metrics.totals(c, appId, userId);
+        });
         List<MetricProgress> out = new ArrayList<>();
         for (Metric m : catalog.metrics()) {
             if (!m.archived()) {
@@ -133,9 +147,14 @@ public final class AchievementReads {
         Catalog catalog = catalogs.of(appId);
         Metric m = catalog.metric(metricKey)
                 .orElseThrow(() -> Rejection.notFound("Metric Not Found: '" + Ids.abbreviate(metricKey) + "'"));
-        requireUser(appId, userId);
-        double total = db.read(c -> metrics.total(c, appId, userId, metricKey));
-        return metricProgress(catalog, m, total, progressOf(appId, userId));
+        requireUserId(userId);
+        Map<String, Progress> mine = new HashMap<>();
+        double total = db.read(c -> {
+            requireUser(c, appId, userId);
+            mine.putAll(progressOf(c, appId, userId));
+            return metrics.total(c, appId, userId, metricKey);
+        });
+        return metricProgress(catalog, m, total, mine);
     }
 
     private MetricProgress metricProgress(Catalog catalog, Metric m, double total, Map<String, Progress> mine) {
@@ -150,17 +169,20 @@ public final class AchievementReads {
         return new MetricProgress(m, total, list);
     }
 
-    private User requireUser(String appId, String userId) {
+    private static void requireUserId(String userId) {
         if (!Ids.isUserId(userId)) {
             throw Rejection.notFound("User Not Found: '" + Ids.abbreviate(userId) + "'");
         }
-        return db.read(c -> users.find(c, appId, userId))
+    }
+
+    private User requireUser(java.sql.Connection c, String appId, String userId) {
+        return users.find(c, appId, userId)
                 .orElseThrow(() -> Rejection.notFound("User Not Found: '" + Ids.abbreviate(userId) + "'"));
     }
 
-    private Map<String, Progress> progressOf(String appId, String userId) {
+    private Map<String, Progress> progressOf(java.sql.Connection c, String appId, String userId) {
         Map<String, Progress> out = new HashMap<>();
-        db.read(c -> progress.forUser(c, appId, userId)).forEach(p -> out.put(p.achievementKey(), p));
+        progress.forUser(c, appId, userId).forEach(p -> out.put(p.achievementKey(), p));
         return out;
     }
 }

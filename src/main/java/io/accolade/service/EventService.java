@@ -42,6 +42,13 @@ public final class EventService {
     private final AchievementEngine engine;
     private final Clock clock;
     private final Duration lateWindow;
+    private volatile GroupCommit groupCommit;
+
+    /** Metric events without an idempotency key then share transactions with concurrent ones (null: off). */
+    public EventService withGroupCommit(GroupCommit g) {
+        this.groupCommit = g;
+        return this;
+    }
 
     public EventService(Database db, Catalogs catalogs, UserService users, MetricStore metrics,
                         ProgressStore progress, ProgressRecorder recorder, StreakService streaks,
@@ -97,7 +104,7 @@ public final class EventService {
         long eventTime = eventTime(e.timestamp(), now);
         String eventId = UUID.randomUUID().toString();
         try {
-            return db.transaction(c -> {
+            Database.Work<EventResult> work = c -> {
                 var identified = users.lockOrCreate(c, appId, e.userId(), e.user(), now);
                 if (e.idempotencyKey().isPresent()) {
                     Optional<String> earlier = metrics.claimIdempotencyKey(c, appId, e.userId(), metric.key(),
@@ -117,7 +124,11 @@ public final class EventService {
                 List<Unlocked> completed = recorder.persist(c, appId, e.userId(), book);
                 return new EventResult(eventId, metric, total, completed, streak, e.idempotencyKey().orElse(null),
                         false);
-            });
+            };
+            // Events with an idempotency key may turn out to be replays, which roll back: they run alone.
+            return groupCommit != null && e.idempotencyKey().isEmpty()
+                    ? groupCommit.run(appId, e.userId(), work)
+                    : db.transaction(work);
         } catch (Replay replay) {
             // Nothing of this request was written. Answer with the current state, as Trophy does.
             return db.read(c -> {

@@ -35,6 +35,13 @@ public final class MobageService {
     private final ProgressRecorder recorder;
     private final AchievementEngine engine;
     private final Clock clock;
+    private volatile GroupCommit groupCommit;
+
+    /** Writes then share transactions with concurrent writes (metric events included); null: off. */
+    public MobageService withGroupCommit(GroupCommit g) {
+        this.groupCommit = g;
+        return this;
+    }
 
     public MobageService(Database db, Catalogs catalogs, UserService users, ProgressStore progress,
                          ProgressRecorder recorder, AchievementEngine engine, Clock clock) {
@@ -98,7 +105,7 @@ public final class MobageService {
         Achievement a = visible(catalog, achievementKey)
                 .orElseThrow(() -> achievementNotFound(achievementKey));
         long now = clock.millis();
-        return db.transaction(c -> {
+        Database.Work<UserAchievement> work = c -> {
             User user = users.lockExisting(c, appId, userId);
             UserProgress book = new UserProgress(progress.forUser(c, appId, userId));
             switch (change) {
@@ -108,7 +115,8 @@ public final class MobageService {
             }
             recorder.persist(c, appId, userId, book);
             return new UserAchievement(userId, book.get(a.key()).orElseThrow());
-        });
+        };
+        return groupCommit != null ? groupCommit.run(appId, userId, work) : db.transaction(work);
     }
 
     // ---- user achievement reads -------------------------------------------------------------------------------

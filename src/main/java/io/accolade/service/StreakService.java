@@ -121,7 +121,7 @@ public final class StreakService {
                 r.nextCheckAt() == null ? null : r.nextCheckAt().toEpochMilli(),
                 r.current().active() ? r.current().lastExtendedAt() : null);
         if (loaded.row().isEmpty() || !loaded.row().get().equals(row)) {
-            store.save(c, appId, row, now);
+            store.save(c, appId, row, loaded.row().map(StreakStore.Row::length).orElse(null), now);
         }
         return new Walked(r, view(settings, r.current()));
     }

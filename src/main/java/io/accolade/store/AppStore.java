@@ -17,7 +17,7 @@ public final class AppStore {
     /** Tables that hold an app's data, children first. Deleting an app empties them all for that app. */
     private static final List<String> APP_TABLES = List.of(
             "access_tokens", "friends", "counters", "progress", "idempotency_keys", "events", "metric_totals",
-            "streak_periods", "streaks", "streak_settings", "users", "achievements", "metrics", "rate_buckets",
+            "streak_periods", "streaks", "streak_lengths", "streak_settings", "users", "achievements", "metrics", "rate_buckets",
             "api_keys");
 
     public boolean insertApp(Connection c, String id, String name, long now) {

@@ -27,12 +27,22 @@ public final class CounterStore {
         if (deltas.isEmpty()) {
             return;
         }
+        DeferredCounts deferred = DeferredCounts.current();
+        if (deferred != null) {
+            deltas.forEach((k, v) -> deferred.counter(appId, k, v));
+            return;
+        }
         int slot = ThreadLocalRandom.current().nextInt(SLOTS);
         List<Object[]> rows = deltas.entrySet().stream()
                 .filter(e -> e.getValue() != 0)
                 .sorted(Map.Entry.comparingByKey())
                 .map(e -> new Object[] {appId, e.getKey(), slot, e.getValue()})
                 .toList();
+        write(c, rows);
+    }
+
+    /** Rows of (app, counter, slot, delta), in the order given. */
+    static void write(Connection c, List<Object[]> rows) {
         Sql.batch(c, "INSERT INTO counters (app_id, counter, slot, value) VALUES (?, ?, ?, ?) "
                 + "ON CONFLICT (app_id, counter, slot) DO UPDATE SET value = counters.value + excluded.value", rows);
     }

@@ -20,9 +20,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** Streak settings per app, streak state per user, and per-period records. */
 public final class StreakStore {
+    static final int LENGTH_SLOTS = 16;
 
     // ---- settings -----------------------------------------------------------------------------------------------
 
@@ -88,7 +90,28 @@ public final class StreakStore {
                 StreakStore::row, params.toArray());
     }
 
-    public void save(Connection c, String appId, Row r, long now) {
+    /**
+     * Stores a user's streak row; {@code previousLength} is the stored length before (null when there was no row),
+     * read under the user's lock, so that the per-length counts stay exact.
+     */
+    public void save(Connection c, String appId, Row r, Integer previousLength, long now) {
+        int before = previousLength == null ? 0 : previousLength;
+        if (before != r.length()) {
+            int slot = ThreadLocalRandom.current().nextInt(LENGTH_SLOTS);
+            List<Object[]> rows = new ArrayList<>(2);
+            DeferredCounts deferred = DeferredCounts.current();
+            // Ascending length order, as every writer does: two transactions never lock two rows in opposite orders.
+            for (int len : new int[] {Math.min(before, r.length()), Math.max(before, r.length())}) {
+                if (len > 0) {
+                    if (deferred != null) {
+                        deferred.length(appId, len, len == r.length() ? 1L : -1L);
+                    } else {
+                        rows.add(new Object[] {appId, len, slot, len == r.length() ? 1L : -1L});
+                    }
+                }
+            }
+            writeLengths(c, rows);
+        }
         Sql.update(c, "INSERT INTO streaks (app_id, user_id, frequency, state, length, longest, alive_until, "
                         + "next_check_at, last_extended_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                         + "ON CONFLICT (app_id, user_id) DO UPDATE SET frequency = excluded.frequency, "
@@ -97,6 +120,13 @@ public final class StreakStore {
                         + "last_extended_at = excluded.last_extended_at, updated_at = excluded.updated_at",
                 appId, r.userId(), r.state().frequency().wire(), JsonColumns.write(state(r.state())), r.length(),
                 r.longest(), r.aliveUntil(), r.nextCheckAt(), r.lastExtendedAt(), now);
+    }
+
+    /** Rows of (app, length, slot, delta), in the order given. */
+    static void writeLengths(Connection c, List<Object[]> rows) {
+        Sql.batch(c, "INSERT INTO streak_lengths (app_id, length, slot, users) VALUES (?, ?, ?, ?) "
+                + "ON CONFLICT (app_id, length, slot) DO UPDATE SET users = streak_lengths.users + excluded.users",
+                rows);
     }
 
     /** Users whose streak has a decision due (loss or freeze use), across apps: the scheduler's index scan. */
@@ -131,10 +161,18 @@ public final class StreakStore {
                 StreakStore::row, appId);
     }
 
-    /** How many active streaks are longer than {@code length} (rank = that + 1, ties share a rank). */
+    /**
+     * How many active streaks are longer than {@code length} (rank = that + 1, ties share a rank): the stored
+     * streaks longer than it, from the per-length counts (O(distinct lengths), never a count of users), less those
+     * among them that have expired by {@code now} but are not stored as lost yet (the scheduler's backlog, found
+     * through {@code streaks_expiring}). Stored rows have {@code alive_until} exactly when their length is > 0.
+     */
     public long countLonger(Connection c, String appId, int length, long now) {
-        return Sql.one(c, "SELECT COUNT(*) FROM streaks WHERE app_id = ? AND length > ? AND alive_until > ?",
-                rs -> rs.getLong(1), appId, length, now).orElse(0L);
+        long stored = Sql.one(c, "SELECT SUM(users) FROM streak_lengths WHERE app_id = ? AND length > ?",
+                rs -> rs.getLong(1), appId, length).orElse(0L);
+        long expired = Sql.one(c, "SELECT COUNT(*) FROM streaks WHERE app_id = ? AND alive_until <= ? AND length > ?",
+                rs -> rs.getLong(1), appId, now, length).orElse(0L);
+        return stored - expired;
     }
 
     private static Row row(ResultSet rs) throws SQLException {

@@ -62,12 +62,7 @@ public final class TrophyApi {
             String app = guard.apiKey(req).appId();
             boolean all = Web.query(req, "includeIncomplete").map("true"::equals).orElse(false);
             Catalog catalog = catalogs.of(app);
-            ArrayNode out = Json.MAPPER.createArrayNode();
-            for (var s : reads.ofUser(app, Web.param(req, "id"), all)) {
-                out.add(TrophyJson.withStats(TrophyJson.userAchievement(s.achievement(), s.progress(), catalog),
-                        s.completions(), s.rarity()));
-            }
-            Web.ok(res, out);
+            Web.okJson(res, TrophyJson.statsArray(reads.ofUser(app, Web.param(req, "id"), all), catalog, true));
         });
         r.get("/v1/users/{id}/metrics", (req, res) -> {
             String app = guard.apiKey(req).appId();
@@ -85,12 +80,7 @@ public final class TrophyApi {
             String app = guard.apiKey(req).appId();
             Map<String, String> filter = TrophyJson.attributeQuery(Web.query(req, "userAttributes")).orElse(null);
             Catalog catalog = catalogs.of(app);
-            ArrayNode out = Json.MAPPER.createArrayNode();
-            for (var s : reads.all(app, filter)) {
-                out.add(TrophyJson.withStats(TrophyJson.achievement(s.achievement(), catalog), s.completions(),
-                        s.rarity()));
-            }
-            Web.ok(res, out);
+            Web.okJson(res, TrophyJson.statsArray(reads.all(app, filter), catalog, false));
         });
         r.post("/v1/metrics/{key}/event", (req, res) -> {
             String app = guard.apiKey(req).appId();

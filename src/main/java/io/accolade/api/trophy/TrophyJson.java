@@ -15,6 +15,12 @@ import io.accolade.domain.User;
 import io.accolade.http.Fields;
 import io.accolade.http.Json;
 import io.accolade.http.Times;
+import io.accolade.service.AchievementReads;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,6 +68,60 @@ final class TrophyJson {
             n.set("eventAttributes", filters(a.eventAttributes()));
         }
         return n;
+    }
+
+    /**
+     * Each achievement's AchievementResponse fields, serialised once per catalog (a catalog is immutable and
+     * replaced on every configuration change), without the closing brace: lists of 100 achievements are then
+     * written by appending the per-request fields to these bytes instead of building and serialising 100 trees.
+     */
+    private static final ConcurrentHashMap<Catalog, ConcurrentHashMap<String, byte[]>> PREFIXES =
+            new ConcurrentHashMap<>();
+
+    static byte[] achievementPrefix(Achievement a, Catalog catalog) {
+        ConcurrentHashMap<String, byte[]> perCatalog = PREFIXES.get(catalog);
+        if (perCatalog == null) {
+            if (PREFIXES.size() >= 64) {
+                PREFIXES.clear(); // catalogs of earlier configuration versions
+            }
+            perCatalog = PREFIXES.computeIfAbsent(catalog, k -> new ConcurrentHashMap<>());
+        }
+        return perCatalog.computeIfAbsent(a.key(), k -> {
+            byte[] full = Json.write(achievement(a, catalog));
+            return Arrays.copyOf(full, full.length - 1);
+        });
+    }
+
+    /**
+     * A JSON array of AchievementResponse (or, with {@code withUser}, UserAchievementResponse) items with
+     * {@code completions} and {@code rarity}: the same bytes as {@code withStats(userAchievement(...))} per item.
+     */
+    static byte[] statsArray(List<AchievementReads.Stat> stats, Catalog catalog, boolean withUser) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, stats.size() * 400));
+        out.write('[');
+        StringBuilder tail = new StringBuilder(96);
+        for (int i = 0; i < stats.size(); i++) {
+            AchievementReads.Stat s = stats.get(i);
+            if (i > 0) {
+                out.write(',');
+            }
+            out.writeBytes(achievementPrefix(s.achievement(), catalog));
+            tail.setLength(0);
+            if (withUser) {
+                String at = s.progress() == null ? null : Times.isoOrNull(s.progress().firstUnlockedAt());
+                tail.append(",\"achievedAt\":");
+                if (at == null) {
+                    tail.append("null");
+                } else {
+                    tail.append('"').append(JsonStringEncoder.getInstance().quoteAsString(at)).append('"');
+                }
+            }
+            tail.append(",\"completions\":").append(s.completions());
+            tail.append(",\"rarity\":").append(number(s.rarity()).asText()).append('}');
+            out.writeBytes(tail.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        out.write(']');
+        return out.toByteArray();
     }
 
     /** UserAchievementResponse: plus {@code achievedAt} (null when not completed). */

@@ -1,0 +1,161 @@
+package io.accolade.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+
+/**
+ * A closed loop: {@code workers} virtual threads, each issuing one operation after the other, for a warm-up and then
+ * a measured window. Only operations that start inside the window are counted; latencies go to an HDR histogram
+ * (microseconds). Used alike for HTTP (one socket per worker) and for the JDBC anchors.
+ */
+final class Measure {
+    /** One worker's loop body; returns false for an error (wrong status, failed check, exception). */
+    interface Worker extends AutoCloseable {
+        boolean op(SplittableRandom r, long seq) throws Exception;
+
+        @Override
+        default void close() throws Exception {
+        }
+    }
+
+    interface WorkerFactory {
+        Worker open(int index) throws Exception;
+    }
+
+    /** Something sampled at the start and at the end of the measured window (e.g. CPU time). */
+    interface Probe {
+        void atStart();
+
+        void atEnd();
+    }
+
+    record Result(long ops, long errors, double seconds, Histogram hist, String firstError) {
+        double rps() {
+            return ops / seconds;
+        }
+
+        double ms(double percentile) {
+            return hist.getTotalCount() == 0 ? Double.NaN : hist.getValueAtPercentile(percentile) / 1000.0;
+        }
+    }
+
+    static Result run(int workers, double warmupSec, double measureSec, long seed, WorkerFactory factory)
+            throws InterruptedException {
+        return run(workers, warmupSec, measureSec, seed, factory, null);
+    }
+
+    static Result run(int workers, double warmupSec, double measureSec, long seed, WorkerFactory factory,
+                      Probe probe) throws InterruptedException {
+        return run(workers, warmupSec, measureSec, seed, factory, probe, true);
+    }
+
+    /**
+     * {@code virtual=false} runs the workers on platform threads: needed where an operation never yields its
+     * carrier (SQLite's JDBC driver is native code, which pins a virtual thread; with two carriers only two
+     * workers would ever run and the others would never start an operation).
+     */
+    static Result run(int workers, double warmupSec, double measureSec, long seed, WorkerFactory factory,
+                      Probe probe, boolean virtual) throws InterruptedException {
+        long start = System.nanoTime();
+        long measureFrom = start + (long) (warmupSec * 1e9);
+        long measureTo = measureFrom + (long) (measureSec * 1e9);
+        Thread prober = null;
+        if (probe != null) {
+            prober = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    sleepUntil(measureFrom);
+                    probe.atStart();
+                    sleepUntil(measureTo);
+                    probe.atEnd();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        List<Histogram> hists = new ArrayList<>();
+        AtomicLong errors = new AtomicLong();
+        AtomicLong ops = new AtomicLong();
+        String[] firstError = new String[1];
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < workers; i++) {
+            Histogram h = new Histogram(60_000_000L, 3);
+            hists.add(h);
+            int index = i;
+            threads.add((virtual ? Thread.ofVirtual() : Thread.ofPlatform()).name("bench-" + i).start(() -> {
+                SplittableRandom r = new SplittableRandom(seed * 1_000_003L + index);
+                long seq = 0;
+                Worker w = null;
+                try {
+                    w = factory.open(index);
+                    while (true) {
+                        long t0 = System.nanoTime();
+                        if (t0 >= measureTo) {
+                            break;
+                        }
+                        boolean ok;
+                        String err = null;
+                        try {
+                            ok = w.op(r, seq++);
+                        } catch (Exception e) {
+                            ok = false;
+                            err = e.toString();
+                            try {
+                                w.close();
+                            } catch (Exception ignored) {
+                                // reconnect below
+                            }
+                            w = factory.open(index);
+                        }
+                        long t1 = System.nanoTime();
+                        if (t0 >= measureFrom) {
+                            ops.incrementAndGet();
+                            h.recordValue(Math.max(1, (t1 - t0) / 1000));
+                            if (!ok) {
+                                errors.incrementAndGet();
+                                synchronized (firstError) {
+                                    if (firstError[0] == null) {
+                                        firstError[0] = err != null ? err : "failed check";
+                                    }
+                                }
+                            }
+                        }
+                    }
+                } catch (Exception e) {
+                    errors.incrementAndGet();
+                    synchronized (firstError) {
+                        if (firstError[0] == null) {
+                            firstError[0] = "worker died: " + e;
+                        }
+                    }
+                } finally {
+                    if (w != null) {
+                        try {
+                            w.close();
+                        } catch (Exception ignored) {
+                            // end of run
+                        }
+                    }
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        if (prober != null) {
+            prober.join();
+        }
+        Histogram all = new Histogram(60_000_000L, 3);
+        hists.forEach(all::add);
+        return new Result(ops.get(), errors.get(), measureSec, all, firstError[0]);
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long left;
+        while ((left = nanoTime - System.nanoTime()) > 0) {
+            Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
+        }
+    }
+}

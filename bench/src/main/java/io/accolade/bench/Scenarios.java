@@ -1,0 +1,432 @@
+package io.accolade.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The scenarios: for each, how to make one varied, valid HTTP request, how to check its answer, and the storage
+ * anchor, i.e. exactly the SQL statements one such request runs in the server (same text, same transaction
+ * boundaries, same number of rows), run by the JDBC loop without HTTP, JSON or engine.
+ *
+ * <p>The SQL strings are copies of the store layer's (src/main/java/io/accolade/store). When the store changes, the
+ * anchors must follow; {@code bench/run --trace} compares them with the statements the server sends.
+ */
+final class Scenarios {
+    /** What every request of a run shares. */
+    static final class Ctx {
+        String host = "127.0.0.1";
+        int port;
+        String apiKey;
+        int users;
+        Zipf zipf;
+        String runId;
+        /** Mobage: a token per user index for the first {@code tokenUsers} users (Zipf over those). */
+        String[] tokens;
+        String[] tokenHashes;
+        Zipf tokenZipf;
+
+        String user(SplittableRandom r) {
+            return Dataset.userId(zipf.next(r));
+        }
+    }
+
+    interface Http {
+        byte[] request(Ctx ctx, SplittableRandom r, int worker, long seq);
+    }
+
+    interface Check {
+        boolean ok(RawHttp.Response res);
+    }
+
+    interface Anchor {
+        void run(Connection c, Ctx ctx, SplittableRandom r, int worker, long seq) throws SQLException;
+    }
+
+    record Scenario(String name, String what, boolean write, boolean mobage, Http http, Check check, Anchor anchor) {
+    }
+
+    static List<Scenario> all() {
+        List<Scenario> out = new ArrayList<>();
+        out.add(new Scenario("event-no-unlock", "POST /v1/metrics/xp/event (existing user, no threshold crossed)",
+                true, false, Scenarios::xpEvent, res -> res.status() == 201 && !res.text().contains("\"achievedAt\""),
+                Scenarios::xpEventSql));
+        out.add(new Scenario("event-chain", "POST /v1/metrics/lessons/event (new user: unlocks lessons-1, streak-1, "
+                + "chain-1..3)", true, false, Scenarios::chainEvent,
+                res -> res.status() == 201 && res.text().contains("\"chain-3\""), Scenarios::chainEventSql));
+        out.add(new Scenario("user-achievements", "GET /v1/users/{id}/achievements?includeIncomplete=true",
+                false, false, Scenarios::userAchievements, res -> res.status() == 200, Scenarios::userAchievementsSql));
+        out.add(new Scenario("achievements", "GET /v1/achievements (rarity of 100 definitions)", false, false,
+                Scenarios::achievements, res -> res.status() == 200, Scenarios::achievementsSql));
+        out.add(new Scenario("mobage-increment", "POST …/@me/@self/achievements/@app/{id}/increment {steps:1}", true,
+                true, Scenarios::mobageIncrement, res -> res.status() == 200, Scenarios::mobageIncrementSql));
+        out.add(new Scenario("mobage-collection", "GET …/@me/@self/achievements/@app?filterBy=state&sortBy=updated"
+                + "&fields=…", false, true, Scenarios::mobageCollection, res -> res.status() == 200,
+                Scenarios::mobageCollectionSql));
+        out.add(new Scenario("streak", "GET /v1/users/{id}/streak", false, false, Scenarios::streak,
+                res -> res.status() == 200, Scenarios::streakSql));
+        return out;
+    }
+
+    static Scenario liveness() {
+        return new Scenario("health-live", "GET /health/live (HTTP limit: no I/O)", false, false,
+                (ctx, r, w, s) -> get(ctx, "/health/live"), res -> res.status() == 200, null);
+    }
+
+    // ---- HTTP requests -------------------------------------------------------------------------------------------
+
+    private static byte[] get(Ctx ctx, String target, String... headers) {
+        return RawHttp.request("GET", target, ctx.host + ":" + ctx.port, headers, null);
+    }
+
+    private static byte[] post(Ctx ctx, String target, String body, String... headers) {
+        return RawHttp.request("POST", target, ctx.host + ":" + ctx.port, headers,
+                body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String key(Ctx ctx) {
+        return "X-API-KEY: " + ctx.apiKey;
+    }
+
+    static byte[] xpEvent(Ctx ctx, SplittableRandom r, int w, long seq) {
+        return post(ctx, "/v1/metrics/xp/event", "{\"user\":{\"id\":\"" + ctx.user(r) + "\"},\"value\":"
+                + (1 + r.nextInt(3)) + "}", key(ctx));
+    }
+
+    static String freshUser(Ctx ctx, String kind, int w, long seq) {
+        return "new-" + ctx.runId + "-" + kind + "-" + w + "-" + seq;
+    }
+
+    static byte[] chainEvent(Ctx ctx, SplittableRandom r, int w, long seq) {
+        return post(ctx, "/v1/metrics/lessons/event", "{\"user\":{\"id\":\"" + freshUser(ctx, "h", w, seq)
+                + "\"},\"value\":1}", key(ctx));
+    }
+
+    static byte[] userAchievements(Ctx ctx, SplittableRandom r, int w, long seq) {
+        return get(ctx, "/v1/users/" + ctx.user(r) + "/achievements?includeIncomplete=true", key(ctx));
+    }
+
+    private static final String[] ATTR_FILTERS = {"", "?userAttributes=plan:pro", "?userAttributes=plan:free",
+        "?userAttributes=plan:pro,country:jp", ""};
+
+    static byte[] achievements(Ctx ctx, SplittableRandom r, int w, long seq) {
+        return get(ctx, "/v1/achievements" + ATTR_FILTERS[r.nextInt(ATTR_FILTERS.length)], key(ctx));
+    }
+
+    static byte[] streak(Ctx ctx, SplittableRandom r, int w, long seq) {
+        int n = r.nextInt(4) == 0 ? 30 : 7;
+        return get(ctx, "/v1/users/" + ctx.user(r) + "/streak" + (n == 7 ? "" : "?historyPeriods=" + n), key(ctx));
+    }
+
+    static byte[] mobageIncrement(Ctx ctx, SplittableRandom r, int w, long seq) {
+        int u = ctx.tokenZipf.next(r);
+        return post(ctx, "/social/api/restful/v2/people/@me/@self/achievements/@app/mb-" + (1 + r.nextInt(10))
+                + "/increment", "{\"steps\":1}", "Authorization: Bearer " + ctx.tokens[u]);
+    }
+
+    static byte[] mobageCollection(Ctx ctx, SplittableRandom r, int w, long seq) {
+        int u = ctx.tokenZipf.next(r);
+        String state = r.nextInt(4) == 0 ? "REVEALED" : "UNLOCKED";
+        return get(ctx, "/social/api/restful/v2/people/@me/@self/achievements/@app?filterBy=state&filterValue="
+                + state + "&sortBy=updated&sortOrder=descending&fields=achievementId,numOfUnlocked,updated",
+                "Authorization: Bearer " + ctx.tokens[u]);
+    }
+
+    // ---- storage anchors: the statements of store/*.java ----------------------------------------------------------
+
+    static final String USER_COLUMNS = "user_id, email, name, tz, device_tokens, subscribe_to_emails, attributes, "
+            + "control, created_at, updated_at";
+    static final String LOCK_USER = "UPDATE users SET write_seq = write_seq + 1 WHERE app_id = ? AND user_id = ? "
+            + "RETURNING " + USER_COLUMNS;
+    static final String FIND_USER = "SELECT " + USER_COLUMNS + " FROM users WHERE app_id = ? AND user_id = ?";
+    static final String INSERT_USER = "INSERT INTO users (app_id, user_id, email, name, tz, device_tokens, "
+            + "subscribe_to_emails, attributes, control, write_seq, created_at, updated_at) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) ON CONFLICT (app_id, user_id) DO NOTHING";
+    static final String ADD_TOTAL = "INSERT INTO metric_totals (app_id, user_id, metric_key, total, updated_at) "
+            + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (app_id, user_id, metric_key) DO UPDATE SET "
+            + "total = metric_totals.total + excluded.total, updated_at = excluded.updated_at "
+            + "RETURNING total";
+    static final String INSERT_EVENT = "INSERT INTO events (app_id, user_id, event_id, metric_key, value, attributes, "
+            + "event_time, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    static final String PROGRESS_COLUMNS = "user_id, ach_key, state, steps, metric_progress, unlock_count, "
+            + "first_unlocked_at, last_unlocked_at, completion_id, created_at, updated_at";
+    static final String PROGRESS_OF_USER = "SELECT " + PROGRESS_COLUMNS
+            + " FROM progress WHERE app_id = ? AND user_id = ?";
+    static final String SAVE_PROGRESS = "INSERT INTO progress (app_id, user_id, ach_key, state, steps, "
+            + "metric_progress, unlock_count, "
+            + "first_unlocked_at, last_unlocked_at, completion_id, created_at, updated_at) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (app_id, user_id, ach_key) DO UPDATE SET "
+            + "state = excluded.state, steps = excluded.steps, metric_progress = excluded.metric_progress, "
+            + "unlock_count = excluded.unlock_count, first_unlocked_at = excluded.first_unlocked_at, "
+            + "last_unlocked_at = excluded.last_unlocked_at, completion_id = excluded.completion_id, "
+            + "updated_at = excluded.updated_at";
+    static final String ADD_COUNTER = "INSERT INTO counters (app_id, counter, slot, value) VALUES (?, ?, ?, ?) "
+            + "ON CONFLICT (app_id, counter, slot) DO UPDATE SET value = counters.value + excluded.value";
+    static final String ALL_COUNTERS = "SELECT counter, SUM(value) AS total FROM counters WHERE app_id = ? "
+            + "GROUP BY counter";
+    static final String STREAK_ROW = "SELECT user_id, state, length, longest, alive_until, next_check_at, "
+            + "last_extended_at FROM streaks WHERE app_id = ? AND user_id = ?";
+    static final String PERIODS_AFTER = "SELECT period_start, period_end, sums, met, met_at, used_freeze, length "
+            + "FROM streak_periods WHERE app_id = ? AND user_id = ? AND frequency = ? AND period_start > ?";
+    static final String PERIODS_BETWEEN = "SELECT period_start, period_end, sums, met, met_at, used_freeze, length "
+            + "FROM streak_periods "
+            + "WHERE app_id = ? AND user_id = ? AND frequency = ? AND period_start >= ? AND period_start <= ?";
+    /** The rank of a streak: per-length counts (V5) less the expired, not yet stored ones. */
+    static final String SUM_LONGER = "SELECT SUM(users) FROM streak_lengths WHERE app_id = ? AND length > ?";
+    static final String COUNT_EXPIRED = "SELECT COUNT(*) FROM streaks WHERE app_id = ? AND alive_until <= ? "
+            + "AND length > ?";
+    /** Before V5: a count of the longer streaks. */
+    static final String COUNT_LONGER = "SELECT COUNT(*) FROM streaks WHERE app_id = ? AND length > ? "
+            + "AND alive_until > ?";
+    /** Whether the schema has V5's per-length counts (set once per run). */
+    static volatile boolean streakLengths = true;
+
+    static void countLonger(Connection c, int length, long now) throws SQLException {
+        if (streakLengths) {
+            drain(c, SUM_LONGER, Dataset.APP, length);
+            drain(c, COUNT_EXPIRED, Dataset.APP, now, length);
+        } else {
+            drain(c, COUNT_LONGER, Dataset.APP, length, now);
+        }
+    }
+    static final String SAVE_PERIODS = "INSERT INTO streak_periods (app_id, user_id, frequency, period_start, "
+            + "period_end, sums, met, "
+            + "met_at, used_freeze, length) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            + "ON CONFLICT (app_id, user_id, frequency, period_start) DO UPDATE SET period_end = excluded.period_end, "
+            + "sums = excluded.sums, met = excluded.met, met_at = excluded.met_at, "
+            + "used_freeze = excluded.used_freeze, length = excluded.length";
+    static final String SAVE_STREAK = "INSERT INTO streaks (app_id, user_id, frequency, state, length, longest, "
+            + "alive_until, "
+            + "next_check_at, last_extended_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            + "ON CONFLICT (app_id, user_id) DO UPDATE SET frequency = excluded.frequency, "
+            + "state = excluded.state, length = excluded.length, longest = excluded.longest, "
+            + "alive_until = excluded.alive_until, next_check_at = excluded.next_check_at, "
+            + "last_extended_at = excluded.last_extended_at, updated_at = excluded.updated_at";
+    static final String FIND_TOKEN = "SELECT app_id, user_id, key_id, created_at, expires_at, revoked_at FROM "
+            + "access_tokens WHERE token_hash = ?";
+    static final String PROGRESS_OF_USERS = "SELECT " + PROGRESS_COLUMNS + " FROM progress WHERE app_id = ? AND "
+            + "user_id IN (?)";
+
+    /** PostgreSQL returns JSONB as {@code "key": value} (with a space), SQLite returns the text as written. */
+    private static final Pattern SETTLED = Pattern.compile("\"settledThrough\":\\s*\"([0-9-]+)\"");
+
+    static void xpEventSql(Connection c, Ctx ctx, SplittableRandom r, int w, long seq) throws SQLException {
+        String user = ctx.user(r);
+        long now = System.currentTimeMillis();
+        int value = 1 + r.nextInt(3);
+        drain(c, LOCK_USER, Dataset.APP, user);
+        double total = scalarDouble(c, ADD_TOTAL, Dataset.APP, user, "xp", (double) value, now);
+        update(c, INSERT_EVENT, Dataset.APP, user, UUID.randomUUID().toString(), "xp", (double) value, null, now, now);
+        List<String[]> far = new ArrayList<>();
+        try (PreparedStatement ps = prepare(c, PROGRESS_OF_USER, Dataset.APP, user); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                if (rs.getString("ach_key").startsWith("xp-far-") && rs.getString("state").equals("REVEALED")) {
+                    far.add(new String[] {rs.getString("ach_key"), rs.getString("created_at")});
+                }
+            }
+        }
+        streakLoad(c, user);
+        List<Object[]> rows = new ArrayList<>();
+        for (String[] f : far) {
+            rows.add(new Object[] {Dataset.APP, user, f[0], "REVEALED", (long) Math.floor(total), 0.0, 0, null, null,
+                null, Long.parseLong(f[1]), now});
+        }
+        batch(c, SAVE_PROGRESS, rows);
+    }
+
+    /** The streak part of an event: the user's streak row and the period records after its settled date. */
+    private static int streakLoad(Connection c, String user) throws SQLException {
+        String state = null;
+        int length = 0;
+        try (PreparedStatement ps = prepare(c, STREAK_ROW, Dataset.APP, user); ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+                state = rs.getString("state");
+                length = rs.getInt("length");
+            }
+        }
+        String settled = "";
+        if (state != null) {
+            Matcher m = SETTLED.matcher(state);
+            if (m.find()) {
+                settled = m.group(1);
+            }
+        }
+        drain(c, PERIODS_AFTER, Dataset.APP, user, "daily", settled);
+        return length;
+    }
+
+    /** Progress records a new user's first lessons event writes (see Scenario "event-chain"). */
+    static final List<String> CHAIN_WRITES = List.of("lessons-1", "lessons-3", "lessons-5", "lessons-10",
+            "lessons-25", "lessons-50", "lessons-100", "lessons-250", "lessons-500", "lessons-1000", "streak-1",
+            "streak-2", "streak-3", "streak-5", "streak-7", "streak-10", "streak-14", "streak-30", "streak-60",
+            "streak-100", "chain-1", "chain-2", "chain-3");
+    static final List<String> CHAIN_UNLOCKS = List.of("lessons-1", "streak-1", "chain-1", "chain-2", "chain-3");
+
+    static void chainEventSql(Connection c, Ctx ctx, SplittableRandom r, int w, long seq) throws SQLException {
+        String user = freshUser(ctx, "s", w, seq);
+        long now = System.currentTimeMillis();
+        drain(c, LOCK_USER, Dataset.APP, user);
+        update(c, INSERT_USER, Dataset.APP, user, null, null, null, null, false, "{}", false, now, now);
+        update(c, ADD_COUNTER, Dataset.APP, "users", ThreadLocalRandom.current().nextInt(16), 1L);
+        scalarDouble(c, ADD_TOTAL, Dataset.APP, user, "lessons", 1.0, now);
+        update(c, INSERT_EVENT, Dataset.APP, user, UUID.randomUUID().toString(), "lessons", 1.0, null, now, now);
+        drain(c, PROGRESS_OF_USER, Dataset.APP, user);
+        streakLoad(c, user);
+        String today = LocalDate.now(ZoneOffset.UTC).toString();
+        update(c, SAVE_PERIODS, Dataset.APP, user, "daily", today, today, "{\"lessons\":1.0}", true, now, false, 1);
+        update(c, SAVE_STREAK, Dataset.APP, user, "daily", "{\"frequency\":\"daily\",\"settledThrough\":null,"
+                + "\"length\":0,\"started\":null,\"lastCounted\":null,\"longest\":0,\"freezes\":1,\"nextEarn\":\""
+                + today + "\",\"grants\":[]}", 1, 1, now + 172_800_000L, now + 172_800_000L, now, now);
+        List<Object[]> rows = new ArrayList<>();
+        for (String k : CHAIN_WRITES) {
+            boolean unlocked = CHAIN_UNLOCKS.contains(k);
+            rows.add(new Object[] {Dataset.APP, user, k, unlocked ? "UNLOCKED" : "REVEALED", 1L, 0.0,
+                unlocked ? 1 : 0, unlocked ? now : null, unlocked ? now : null,
+                unlocked ? UUID.randomUUID().toString() : null, now, now});
+        }
+        batch(c, SAVE_PROGRESS, rows);
+        int slot = ThreadLocalRandom.current().nextInt(16);
+        List<Object[]> counters = new ArrayList<>();
+        CHAIN_UNLOCKS.stream().sorted().forEach(k -> counters.add(new Object[] {Dataset.APP, "completions:" + k, slot,
+            1L}));
+        counters.sort((a, b) -> ((String) a[1]).compareTo((String) b[1]));
+        batch(c, ADD_COUNTER, counters);
+    }
+
+    static void userAchievementsSql(Connection c, Ctx ctx, SplittableRandom r, int w, long seq) throws SQLException {
+        String user = ctx.user(r);
+        drain(c, FIND_USER, Dataset.APP, user);
+        drain(c, PROGRESS_OF_USER, Dataset.APP, user);
+        drain(c, ALL_COUNTERS, Dataset.APP);
+    }
+
+    static void achievementsSql(Connection c, Ctx ctx, SplittableRandom r, int w, long seq) throws SQLException {
+        drain(c, ALL_COUNTERS, Dataset.APP);
+    }
+
+    static void streakSql(Connection c, Ctx ctx, SplittableRandom r, int w, long seq) throws SQLException {
+        String user = ctx.user(r);
+        long now = System.currentTimeMillis();
+        drain(c, FIND_USER, Dataset.APP, user);
+        int length = streakLoad(c, user);
+        if (length > 0) {
+            countLonger(c, length, now);
+        }
+        int n = r.nextInt(4) == 0 ? 30 : 7;
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        drain(c, PERIODS_BETWEEN, Dataset.APP, user, "daily", today.minusDays(n - 1).toString(), today.toString());
+    }
+
+    static void mobageIncrementSql(Connection c, Ctx ctx, SplittableRandom r, int w, long seq) throws SQLException {
+        String user;
+        String key = "mb-" + (1 + r.nextInt(10));
+        long now = System.currentTimeMillis();
+        int u = ctx.tokenZipf.next(r);
+        user = Dataset.userId(u);
+        drain(c, FIND_TOKEN, ctx.tokenHashes[u]);
+        drain(c, LOCK_USER, Dataset.APP, user);
+        long steps = 0;
+        long created = now;
+        try (PreparedStatement ps = prepare(c, PROGRESS_OF_USER, Dataset.APP, user); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                if (rs.getString("ach_key").equals(key)) {
+                    steps = rs.getLong("steps");
+                    created = rs.getLong("created_at");
+                }
+            }
+        }
+        batch(c, SAVE_PROGRESS, List.<Object[]>of(new Object[] {Dataset.APP, user, key, "REVEALED", steps + 1, 0.0, 0,
+            null, null, null, created, now}));
+    }
+
+    static void mobageCollectionSql(Connection c, Ctx ctx, SplittableRandom r, int w, long seq) throws SQLException {
+        int u = ctx.tokenZipf.next(r);
+        String user = Dataset.userId(u);
+        drain(c, FIND_TOKEN, ctx.tokenHashes[u]);
+        drain(c, FIND_USER, Dataset.APP, user);
+        drain(c, PROGRESS_OF_USERS, Dataset.APP, user);
+    }
+
+    // ---- JDBC helpers (bind like store/Sql.java) -----------------------------------------------------------------
+
+    static PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        bind(ps, params);
+        return ps;
+    }
+
+    static void bind(PreparedStatement ps, Object[] params) throws SQLException {
+        for (int i = 0; i < params.length; i++) {
+            Object p = params[i];
+            int idx = i + 1;
+            switch (p) {
+                case null -> ps.setNull(idx, Types.VARCHAR);
+                case String s -> ps.setString(idx, s);
+                case Long l -> ps.setLong(idx, l);
+                case Integer n -> ps.setInt(idx, n);
+                case Double d -> ps.setDouble(idx, d);
+                case Boolean b -> ps.setBoolean(idx, b);
+                default -> throw new IllegalArgumentException("unsupported parameter " + p.getClass());
+            }
+        }
+    }
+
+    /** Runs a query and reads every column of every row (the server maps them all). */
+    static int drain(Connection c, String sql, Object... params) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql, params); ResultSet rs = ps.executeQuery()) {
+            int n = 0;
+            int cols = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                for (int i = 1; i <= cols; i++) {
+                    rs.getString(i);
+                }
+                n++;
+            }
+            return n;
+        }
+    }
+
+    static double scalarDouble(Connection c, String sql, Object... params) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql, params); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getDouble(1);
+        }
+    }
+
+    static int update(Connection c, String sql, Object... params) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql, params)) {
+            return ps.executeUpdate();
+        }
+    }
+
+    /** Like store/Sql.batch: one row runs as a plain update, several as a JDBC batch. */
+    static void batch(Connection c, String sql, List<Object[]> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        if (rows.size() == 1) {
+            update(c, sql, rows.getFirst());
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (Object[] row : rows) {
+                bind(ps, row);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+}
