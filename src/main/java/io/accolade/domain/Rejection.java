@@ -49,4 +49,17 @@ public final class Rejection extends RuntimeException {
     public static Rejection forbidden(String message) {
         return new Rejection(Kind.FORBIDDEN, message);
     }
+
+    /** The words Trophy documents for its 404s, with the id the client sent (shortened, printable). */
+    public static Rejection userNotFound(String userId) {
+        return notFound("User Not Found: '" + Ids.abbreviate(userId) + "'");
+    }
+
+    public static Rejection achievementNotFound(String key) {
+        return notFound("Achievement Not Found: '" + Ids.abbreviate(key) + "'");
+    }
+
+    public static Rejection metricNotFound(String key) {
+        return notFound("Metric Not Found: '" + Ids.abbreviate(key) + "'");
+    }
 }

@@ -146,7 +146,7 @@ public final class AchievementReads {
     public MetricProgress metricOfUser(String appId, String userId, String metricKey) {
         Catalog catalog = catalogs.of(appId);
         Metric m = catalog.metric(metricKey)
-                .orElseThrow(() -> Rejection.notFound("Metric Not Found: '" + Ids.abbreviate(metricKey) + "'"));
+                .orElseThrow(() -> Rejection.metricNotFound(metricKey));
         requireUserId(userId);
         Map<String, Progress> mine = new HashMap<>();
         double total = db.read(c -> {
@@ -171,13 +171,13 @@ public final class AchievementReads {
 
     private static void requireUserId(String userId) {
         if (!Ids.isUserId(userId)) {
-            throw Rejection.notFound("User Not Found: '" + Ids.abbreviate(userId) + "'");
+            throw Rejection.userNotFound(userId);
         }
     }
 
     private User requireUser(java.sql.Connection c, String appId, String userId) {
         return users.find(c, appId, userId)
-                .orElseThrow(() -> Rejection.notFound("User Not Found: '" + Ids.abbreviate(userId) + "'"));
+                .orElseThrow(() -> Rejection.userNotFound(userId));
     }
 
     private Map<String, Progress> progressOf(java.sql.Connection c, String appId, String userId) {

@@ -91,7 +91,7 @@ public final class EventService {
         User.validateAttributes(e.attributes(), "attributes");
         Catalog catalog = catalogs.of(appId);
         Metric metric = catalog.metric(e.metricKey())
-                .orElseThrow(() -> Rejection.notFound("Metric Not Found: '" + Ids.abbreviate(e.metricKey()) + "'"));
+                .orElseThrow(() -> Rejection.metricNotFound(e.metricKey()));
         if (metric.archived()) {
             throw Rejection.unprocessable("metric '" + metric.key() + "' is archived and takes no events");
         }
@@ -150,8 +150,7 @@ public final class EventService {
         Catalog catalog = catalogs.of(appId);
         Achievement a = catalog.achievement(achievementKey)
                 .filter(x -> x.status() != AchievementStatus.INACTIVE)
-                .orElseThrow(() -> Rejection.notFound("Achievement Not Found: '" + Ids.abbreviate(achievementKey)
-                        + "'"));
+                .orElseThrow(() -> Rejection.achievementNotFound(achievementKey));
         long now = clock.millis();
         return db.transaction(c -> {
             var identified = users.lockOrCreate(c, appId, userId, patch, now);

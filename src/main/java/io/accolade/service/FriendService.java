@@ -60,7 +60,7 @@ public final class FriendService {
             userStore.findAll(c, appId, List.copyOf(next)).forEach(u -> known.add(u.id()));
             for (String f : next) {
                 if (!known.contains(f)) {
-                    throw Rejection.notFound("User Not Found: '" + Ids.abbreviate(f) + "'");
+                    throw Rejection.userNotFound(f);
                 }
             }
             List<String> before = friends.friendsOf(c, appId, userId);
@@ -104,7 +104,7 @@ public final class FriendService {
 
     private static void requirePair(String userId, String friendId) {
         if (!Ids.isUserId(userId)) {
-            throw Rejection.notFound("User Not Found: '" + Ids.abbreviate(userId) + "'");
+            throw Rejection.userNotFound(userId);
         }
         Ids.userId(friendId, "friendId");
         if (friendId.equals(userId)) {
@@ -114,7 +114,7 @@ public final class FriendService {
 
     private static void requireExists(User u, String id) {
         if (u == null) {
-            throw Rejection.notFound("User Not Found: '" + Ids.abbreviate(id) + "'");
+            throw Rejection.userNotFound(id);
         }
     }
 }

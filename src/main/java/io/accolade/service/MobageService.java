@@ -103,7 +103,7 @@ public final class MobageService {
     public UserAchievement write(String appId, String userId, String achievementKey, Change change) {
         Catalog catalog = catalogs.of(appId);
         Achievement a = visible(catalog, achievementKey)
-                .orElseThrow(() -> achievementNotFound(achievementKey));
+                .orElseThrow(() -> Rejection.achievementNotFound(achievementKey));
         long now = clock.millis();
         Database.Work<UserAchievement> work = c -> {
             User user = users.lockExisting(c, appId, userId);
@@ -126,7 +126,7 @@ public final class MobageService {
         Catalog catalog = catalogs.of(appId);
         requireUser(appId, userId);
         if (visible(catalog, achievementKey).isEmpty()) {
-            throw achievementNotFound(achievementKey);
+            throw Rejection.achievementNotFound(achievementKey);
         }
         return db.read(c -> progress.forUsers(c, appId, List.of(userId), List.of(achievementKey))).stream()
                 .findFirst()
@@ -228,7 +228,7 @@ public final class MobageService {
     }
 
     public Achievement definition(String appId, String key) {
-        return disclosed(catalogs.of(appId), key).orElseThrow(() -> achievementNotFound(key));
+        return disclosed(catalogs.of(appId), key).orElseThrow(() -> Rejection.achievementNotFound(key));
     }
 
     // ---- shared -----------------------------------------------------------------------------------------------
@@ -263,11 +263,7 @@ public final class MobageService {
 
     private void requireUser(String appId, String userId) {
         if (users.find(appId, userId).isEmpty()) {
-            throw Rejection.notFound("User Not Found: '" + Ids.abbreviate(userId) + "'");
+            throw Rejection.userNotFound(userId);
         }
-    }
-
-    private static Rejection achievementNotFound(String key) {
-        return Rejection.notFound("Achievement Not Found: '" + Ids.abbreviate(key) + "'");
     }
 }

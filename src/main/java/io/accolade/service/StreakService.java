@@ -186,7 +186,7 @@ public final class StreakService {
         long now = clock.millis();
         return db.read(c -> {
             User user = users.find(c, appId, Ids.isUserId(userId) ? userId : "")
-                    .orElseThrow(() -> Rejection.notFound("User Not Found: '" + Ids.abbreviate(userId) + "'"));
+                    .orElseThrow(() -> Rejection.userNotFound(userId));
             if (!settings.enabled()) {
                 return new UserStreak(StreakView.none(settings.frequency().wire()), null, List.of(), false);
             }

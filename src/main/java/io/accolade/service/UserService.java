@@ -54,8 +54,7 @@ public final class UserService {
 
     /** Within a write transaction: locks an existing user (404 when absent). */
     public User lockExisting(Connection c, String appId, String userId) {
-        return users.lock(c, appId, userId).orElseThrow(() -> Rejection.notFound("User Not Found: '"
-                + Ids.abbreviate(userId) + "'"));
+        return users.lock(c, appId, userId).orElseThrow(() -> Rejection.userNotFound(userId));
     }
 
     /** PUT /users/{id} and POST /users: create or update. */
@@ -81,8 +80,7 @@ public final class UserService {
     }
 
     public User get(String appId, String userId) {
-        return find(appId, userId).orElseThrow(() -> Rejection.notFound("User Not Found: '"
-                + Ids.abbreviate(userId) + "'"));
+        return find(appId, userId).orElseThrow(() -> Rejection.userNotFound(userId));
     }
 
     public Optional<User> find(String appId, String userId) {
