@@ -215,6 +215,27 @@ const single = await trophy.users.singleMetric("sdk-ann", "words");
 results.singleMetric = single;
 eq(single.current, 499.5, "users.singleMetric current");
 
+// ---- preferences and event summary ---------------------------------------------------------------------------------
+
+const prefs0 = await trophy.users.getPreferences("sdk-ann");
+eq(prefs0.notifications, {}, "users.getPreferences starts empty");
+const prefs = await trophy.users.updatePreferences("sdk-ann", {
+    notifications: { achievementCompleted: ["email", "push"], streakReminder: [] },
+});
+results.preferences = prefs;
+eq(prefs.notifications.achievementCompleted, ["email", "push"], "updatePreferences achievementCompleted (wire achievement_completed)");
+eq(prefs.notifications.streakReminder, [], "updatePreferences streakReminder disabled");
+eq((await trophy.users.getPreferences("sdk-ann")).notifications.achievementCompleted, ["email", "push"],
+    "getPreferences reads back");
+
+const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
+const summary = await trophy.users.metricEventSummary("sdk-ann", "words",
+    { aggregation: "daily", startDate: day(-2), endDate: day(2) });
+results.eventSummary = summary;
+eq(summary.length, 5, "metricEventSummary: one item per day");
+eq(summary[summary.length - 1].total, 499.5, "metricEventSummary: total at the end");
+eq(summary.reduce((a, x) => a + x.change, 0), 499.5, "metricEventSummary: the changes add up");
+
 // ---- streaks (daily on "words", freezes: 1 initial, max 3, set up by the test) ----------------------------------
 
 const streak = await trophy.users.streak("sdk-ann", { historyPeriods: 3 });

@@ -6,6 +6,8 @@ import io.accolade.domain.AttributeFilter;
 import io.accolade.domain.Catalog;
 import io.accolade.domain.Ids;
 import io.accolade.domain.Metric;
+import io.accolade.domain.MetricSummary;
+import io.accolade.domain.streak.Frequency;
 import io.accolade.domain.Progress;
 import io.accolade.domain.Rejection;
 import io.accolade.domain.User;
@@ -155,6 +157,23 @@ public final class AchievementReads {
             return metrics.total(c, appId, userId, metricKey);
         });
         return metricProgress(catalog, m, total, mine);
+    }
+
+    /** GET /users/{id}/metrics/{key}/event-summary: the metric per day, week or month of the user's zone. */
+    public List<MetricSummary.Bucket> eventSummary(String appId, String userId, String metricKey, Frequency f,
+                                                   java.time.LocalDate start, java.time.LocalDate end) {
+        Catalog catalog = catalogs.of(appId);
+        catalog.metric(metricKey).orElseThrow(() -> Rejection.metricNotFound(metricKey));
+        var ws = catalog.streak().weekStart();
+        return db.read(c -> {
+            User user = requireUser(c, appId, userId);
+            java.time.ZoneId zone = user.zone();
+            long from = MetricSummary.firstInstant(f, ws, zone, start).toEpochMilli();
+            long to = f.periodOf(end, ws).endInstant(zone).toEpochMilli();
+            double before = metrics.sumBefore(c, appId, userId, metricKey, from);
+            return MetricSummary.buckets(f, ws, zone, start, end, before,
+                    metrics.eventsBetween(c, appId, userId, metricKey, from, to));
+        });
     }
 
     private MetricProgress metricProgress(Catalog catalog, Metric m, double total, Map<String, Progress> mine) {

@@ -1,6 +1,7 @@
 package io.accolade.service;
 
 import io.accolade.domain.Ids;
+import io.accolade.domain.NotificationPreferences;
 import io.accolade.domain.Rejection;
 import io.accolade.domain.User;
 import io.accolade.store.CounterStore;
@@ -8,6 +9,7 @@ import io.accolade.store.Database;
 import io.accolade.store.UserStore;
 import java.sql.Connection;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -76,6 +78,27 @@ public final class UserService {
                 users.update(c, appId, after);
             }
             return after;
+        });
+    }
+
+    public NotificationPreferences preferences(String appId, String userId) {
+        if (!Ids.isUserId(userId)) {
+            throw Rejection.userNotFound(userId);
+        }
+        return db.read(c -> users.preferences(c, appId, userId)).orElseThrow(() -> Rejection.userNotFound(userId));
+    }
+
+    /** PATCH /users/{id}/preferences: the given kinds replace the stored ones; the user must exist. */
+    public NotificationPreferences updatePreferences(String appId, String userId, Map<String, List<String>> changes) {
+        if (!Ids.isUserId(userId)) {
+            throw Rejection.userNotFound(userId);
+        }
+        long now = clock.millis();
+        return db.transaction(c -> {
+            lockExisting(c, appId, userId);
+            NotificationPreferences next = users.preferences(c, appId, userId).orElseThrow().with(changes);
+            users.savePreferences(c, appId, userId, next, now);
+            return next;
         });
     }
 

@@ -85,4 +85,20 @@ public final class MetricStore {
         Sql.list(c, sql.toString(), rs -> out.put(rs.getString(1), rs.getDouble(2)), params.toArray());
         return out;
     }
+
+    /** The sum of the user's events of the metric before {@code before} (epoch ms). */
+    public double sumBefore(Connection c, String appId, String userId, String metricKey, long before) {
+        return Sql.one(c, "SELECT COALESCE(SUM(value), 0) FROM events WHERE app_id = ? AND user_id = ? "
+                + "AND metric_key = ? AND event_time < ?", rs -> rs.getDouble(1), appId, userId, metricKey, before)
+                .orElse(0.0);
+    }
+
+    /** The user's events of the metric in {@code [from, to)} (epoch ms), as time and value. */
+    public java.util.List<io.accolade.domain.MetricSummary.Event> eventsBetween(Connection c, String appId,
+            String userId, String metricKey, long from, long to) {
+        return Sql.list(c, "SELECT event_time, value FROM events WHERE app_id = ? AND user_id = ? AND metric_key = ? "
+                        + "AND event_time >= ? AND event_time < ?",
+                rs -> new io.accolade.domain.MetricSummary.Event(rs.getLong(1), rs.getDouble(2)),
+                appId, userId, metricKey, from, to);
+    }
 }

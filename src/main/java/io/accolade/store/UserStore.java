@@ -1,5 +1,6 @@
 package io.accolade.store;
 
+import io.accolade.domain.NotificationPreferences;
 import io.accolade.domain.User;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -43,6 +44,28 @@ public final class UserStore {
     public Optional<User> find(Connection c, String appId, String userId) {
         return Sql.one(c, "SELECT " + COLUMNS + " FROM users WHERE app_id = ? AND user_id = ?", UserStore::user,
                 appId, userId);
+    }
+
+    /** The user's notification preferences (empty when the user does not exist). */
+    public Optional<NotificationPreferences> preferences(Connection c, String appId, String userId) {
+        return Sql.one(c, "SELECT preferences FROM users WHERE app_id = ? AND user_id = ?", rs -> {
+            String json = rs.getString(1);
+            if (json == null) {
+                return NotificationPreferences.none();
+            }
+            java.util.Map<String, java.util.List<String>> out = new java.util.TreeMap<>();
+            JsonColumns.tree(json).properties().forEach(e -> {
+                java.util.List<String> list = new java.util.ArrayList<>();
+                e.getValue().forEach(v -> list.add(v.asText()));
+                out.put(e.getKey(), java.util.List.copyOf(list));
+            });
+            return new NotificationPreferences(out);
+        }, appId, userId);
+    }
+
+    public void savePreferences(Connection c, String appId, String userId, NotificationPreferences p, long now) {
+        Sql.update(c, "UPDATE users SET preferences = ?, updated_at = ? WHERE app_id = ? AND user_id = ?",
+                JsonColumns.write(p.channels()), now, appId, userId);
     }
 
     /** The users among {@code ids} that exist. */

@@ -392,6 +392,18 @@ class HostileInputTest extends ServerTest {
         out.add(r("GET", "/v1/users/{id}/metrics", Auth.KEY).refused("id", "nobody").build());
         out.add(r("GET", "/v1/users/{id}/metrics/{key}", Auth.KEY).refused("id", "nobody").refused("key", "nope")
                 .build());
+        out.add(r("GET", "/v1/users/{id}/metrics/{key}/event-summary", Auth.KEY).refused("id", "nobody")
+                .refused("key", "nope")
+                .badQuery("aggregation", "hourly", "", "DAILY", "daily ", "%00")
+                .badQuery("startDate", "2025-13-01", "yesterday", "", "+99999-01-01", "2025-02-30")
+                .badQuery("endDate", "2025-1-1", "1e3", "").build());
+        out.add(r("GET", "/v1/users/{id}/preferences", Auth.KEY).refused("id", "nobody").build());
+        out.add(r("PATCH", "/v1/users/{id}/preferences", Auth.KEY)
+                .body("{\"notifications\":{\"recap\":[\"email\"],\"streak_reminder\":[]}}")
+                .slot("notifications", Kind.OBJECT).slot("notifications.recap", Kind.ENUM)
+                .extra("notifications", Map.of("carrier_pigeon", List.of("email")))
+                .extra("notifications", Map.of("recap", List.of("fax")))
+                .refused("id", "nobody").build());
         out.add(r("GET", "/v1/achievements", Auth.KEY).badQuery("userAttributes", "nocolon", ":v", "a:b,,c:d")
                 .lenientQuery("userAttributes").build());
         out.add(userSlots(r("POST", "/v1/metrics/{key}/event", Auth.KEY)

@@ -194,6 +194,12 @@ class TenantIsolationTest extends ServerTest {
         probe("/v1/users/{id}/metrics", "GET", "/v1/users/shared/metrics", ha, null, 200);
         probe("/v1/users/{id}/metrics/{key}", "GET", "/v1/users/shared/metrics/b-only", ha, null, 404);
         probe("/v1/users/{id}/metrics/{key}", "GET", "/v1/users/bob/metrics/steps", ha, null, 404);
+        probe("/v1/users/{id}/metrics/{key}/event-summary", "GET",
+                "/v1/users/bob/metrics/steps/event-summary?aggregation=daily&startDate=2025-01-01&endDate=2025-01-02",
+                ha, null, 404);
+        probe("/v1/users/{id}/preferences", "GET", "/v1/users/bob/preferences", ha, null, 404);
+        probe("/v1/users/{id}/preferences", "PATCH", "/v1/users/bob/preferences", ha,
+                Map.of("notifications", Map.of("recap", List.of("email"))), 404);
         probe("/v1/achievements", "GET", "/v1/achievements", ha, null, 200);
         probe("/v1/metrics/{key}/event", "POST", "/v1/metrics/b-only/event", ha,
                 Map.of("user", Map.of("id", "shared"), "value", 1), 404);

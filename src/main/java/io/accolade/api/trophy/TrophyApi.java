@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.accolade.api.Guard;
 import io.accolade.domain.Catalog;
+import io.accolade.domain.streak.Frequency;
 import io.accolade.http.ApiException;
 import io.accolade.http.Fields;
 import io.accolade.http.Json;
@@ -76,6 +77,38 @@ public final class TrophyApi {
             Web.ok(res, metric(reads.metricOfUser(app, Web.param(req, "id"), Web.param(req, "key")),
                     catalogs.of(app)));
         });
+        r.get("/v1/users/{id}/metrics/{key}/event-summary", (req, res) -> {
+            String app = guard.apiKey(req).appId();
+            String aggregation = Web.query(req, "aggregation").orElseThrow(() ->
+                    ApiException.unprocessable("'aggregation' is required: daily, weekly or monthly"));
+            Frequency f;
+            try {
+                f = Frequency.parse(aggregation, "aggregation");
+            } catch (io.accolade.domain.Rejection e) {
+                throw ApiException.unprocessable("'aggregation' must be daily, weekly or monthly");
+            }
+            ArrayNode out = Json.MAPPER.createArrayNode();
+            for (var b : reads.eventSummary(app, Web.param(req, "id"), Web.param(req, "key"), f,
+                    date(req, "startDate"), date(req, "endDate"))) {
+                ObjectNode n = out.addObject();
+                n.put("date", b.date().toString());
+                n.set("total", TrophyJson.number(b.total()));
+                n.set("change", TrophyJson.number(b.change()));
+            }
+            Web.ok(res, out);
+        });
+        r.get("/v1/users/{id}/preferences", (req, res) -> {
+            String app = guard.apiKey(req).appId();
+            Web.ok(res, preferences(users.preferences(app, Web.param(req, "id"))));
+        });
+        r.patch("/v1/users/{id}/preferences", (req, res) -> {
+            String app = guard.apiKey(req).appId();
+            Fields body = Web.object(req);
+            java.util.Map<String, java.util.List<String>> changes = new java.util.LinkedHashMap<>();
+            body.optionalObject("notifications").ifPresent(n -> n.raw().fieldNames().forEachRemaining(type ->
+                    changes.put(type, n.optionalStringList(type).orElse(java.util.List.of()))));
+            Web.ok(res, preferences(users.updatePreferences(app, Web.param(req, "id"), changes)));
+        });
         r.get("/v1/achievements", (req, res) -> {
             String app = guard.apiKey(req).appId();
             Map<String, String> filter = TrophyJson.attributeQuery(Web.query(req, "userAttributes")).orElse(null);
@@ -137,6 +170,27 @@ public final class TrophyApi {
         ArrayNode list = n.putArray("achievements");
         m.achievements().forEach(s -> list.add(TrophyJson.userAchievement(s.achievement(), s.progress(), catalog)));
         return n;
+    }
+
+    private static ObjectNode preferences(io.accolade.domain.NotificationPreferences p) {
+        ObjectNode body = Fields.object();
+        ObjectNode n = body.putObject("notifications");
+        p.channels().forEach((type, list) -> {
+            ArrayNode a = n.putArray(type);
+            list.forEach(a::add);
+        });
+        return body;
+    }
+
+    /** A required {@code YYYY-MM-DD} query parameter (422 otherwise, a status Trophy's SDK maps here). */
+    private static java.time.LocalDate date(io.helidon.webserver.http.ServerRequest req, String name) {
+        String v = Web.query(req, name).orElseThrow(() -> ApiException.unprocessable("'" + name
+                + "' is required (YYYY-MM-DD)"));
+        try {
+            return java.time.LocalDate.parse(v);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ApiException.unprocessable("'" + name + "' must be a date like 2025-01-31");
+        }
     }
 
     /** The optional ISO-8601 {@code timestamp} of an event (with an offset or Z). */
