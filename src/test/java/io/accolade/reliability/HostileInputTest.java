@@ -400,9 +400,11 @@ class HostileInputTest extends ServerTest {
         out.add(r("GET", "/v1/users/{id}/preferences", Auth.KEY).refused("id", "nobody").build());
         out.add(r("PATCH", "/v1/users/{id}/preferences", Auth.KEY)
                 .body("{\"notifications\":{\"recap\":[\"email\"],\"streak_reminder\":[]}}")
-                .slot("notifications", Kind.OBJECT).slot("notifications.recap", Kind.ENUM)
+                .slot("notifications", Kind.OBJECT)
                 .extra("notifications", Map.of("carrier_pigeon", List.of("email")))
                 .extra("notifications", Map.of("recap", List.of("fax")))
+                .extra("notifications", Map.of("recap", "email"))            // a word, not a list
+                .extra("notifications", Map.of("recap", List.of(1)))
                 .refused("id", "nobody").build());
         out.add(r("GET", "/v1/achievements", Auth.KEY).badQuery("userAttributes", "nocolon", ":v", "a:b,,c:d")
                 .lenientQuery("userAttributes").build());
