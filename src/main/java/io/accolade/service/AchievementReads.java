@@ -20,10 +20,17 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Trophy's reads of achievements and metrics. Completions and rarity come from the counters the engine keeps, so
  * a read costs O(definitions), never a scan of users.
+ *
+ * <p>The summed counters are app-wide statistics, not per-user state, and summing 16 slots per achievement is most of
+ * the database work of {@code GET /achievements}: each node keeps the last sum per app for at most
+ * {@link #STATS_MAX_AGE_NANOS}. It is read again at once when this node has committed a counter change since (a
+ * client sees its own unlocks in the next read) or when the definitions changed; another node's unlocks show up
+ * within that second. The counters themselves are never cached, so they cannot drift.
  */
 public final class AchievementReads {
     private final Database db;
@@ -32,6 +39,15 @@ public final class AchievementReads {
     private final ProgressStore progress;
     private final MetricStore metrics;
     private final CounterStore counters;
+
+    /** How long a node may answer completions and rarity from its last sum of the counters. */
+    static final long STATS_MAX_AGE_NANOS = 1_000_000_000L;
+
+    /** A sum of the counters, valid for the catalog it was read under and this node's counter version. */
+    private record CachedStats(Catalog catalog, long localVersion, long readAtNanos, Stats stats) {
+    }
+
+    private final ConcurrentHashMap<String, CachedStats> statsCache = new ConcurrentHashMap<>();
 
     public AchievementReads(Database db, Catalogs catalogs, UserStore users, ProgressStore progress,
                             MetricStore metrics, CounterStore counters) {
@@ -62,11 +78,35 @@ public final class AchievementReads {
         }
     }
 
+    /** The counters' sums as of at most a second ago, and including every change this node has committed. */
     public Stats stats(String appId) {
-        return db.read(c -> stats(c, appId));
+        Catalog catalog = catalogs.of(appId);
+        Stats cached = cachedStats(appId, catalog);
+        return cached != null ? cached : db.read(c -> readStats(c, appId, catalog));
     }
 
-    private Stats stats(java.sql.Connection c, String appId) {
+    private Stats cachedStats(String appId, Catalog catalog) {
+        CachedStats e = statsCache.get(appId);
+        if (e != null && e.catalog() == catalog && e.localVersion() == counters.localVersion(appId)
+                && System.nanoTime() - e.readAtNanos() < STATS_MAX_AGE_NANOS) {
+            return e.stats();
+        }
+        return null;
+    }
+
+    /**
+     * Sums the counters and caches the sum. The version and the time are taken before the query: a change committed
+     * while it runs makes the entry stale rather than hiding the change.
+     */
+    private Stats readStats(java.sql.Connection c, String appId, Catalog catalog) {
+        long version = counters.localVersion(appId);
+        long at = System.nanoTime();
+        Stats stats = sumCounters(c, appId);
+        statsCache.put(appId, new CachedStats(catalog, version, at, stats));
+        return stats;
+    }
+
+    private Stats sumCounters(java.sql.Connection c, String appId) {
         Map<String, Long> all = counters.all(c, appId);
         Map<String, Long> completions = new HashMap<>();
         String prefix = CounterStore.completions("");
@@ -82,7 +122,7 @@ public final class AchievementReads {
     public List<Stat> all(String appId, Map<String, String> userAttributes) {
         Catalog catalog = catalogs.of(appId);
         Stats stats = stats(appId);
-        List<Stat> out = new ArrayList<>();
+        List<Stat> out = new ArrayList<>(catalog.achievements().size());
         for (Achievement a : catalog.achievements()) {
             if (!a.isActive()) {
                 continue;
@@ -105,8 +145,9 @@ public final class AchievementReads {
         // One connection for the whole read: the user, the user's records and the counters.
         record Loaded(User user, Map<String, Progress> mine, Stats stats) {
         }
+        Stats cached = cachedStats(appId, catalog);
         Loaded l = db.read(c -> new Loaded(requireUser(c, appId, userId), progressOf(c, appId, userId),
-                stats(c, appId)));
+                cached != null ? cached : readStats(c, appId, catalog)));
         User user = l.user();
         Map<String, Progress> mine = l.mine();
         Stats stats = l.stats();

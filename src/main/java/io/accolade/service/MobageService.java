@@ -143,21 +143,32 @@ public final class MobageService {
     public Page<UserAchievement> ofUsers(String appId, List<String> userIds, Optional<List<String>> achievementKeys,
                                          Query q) {
         Catalog catalog = catalogs.of(appId);
-        if (userIds.size() == 1) {
-            requireUser(appId, userIds.getFirst());
-        }
         List<String> keys = visibleKeys(catalog, achievementKeys);
         // All of the users' records when no ids were asked for (fewer bind parameters); invisible ones drop below.
         List<String> asked = achievementKeys.isPresent() ? keys : null;
         Map<String, Integer> userRank = ranks(userIds);
         Map<String, Integer> keyRank = ranks(keys);
-        List<ProgressStore.Row> rows = db.read(c -> progress.forUsers(c, appId, userIds, asked)).stream()
-                .filter(r -> keyRank.containsKey(r.progress().achievementKey()))
-                .toList();
-        Comparator<UserAchievement> order = Comparator
-                .comparingInt((UserAchievement u) -> userRank.getOrDefault(u.userId(), Integer.MAX_VALUE))
-                .thenComparingInt(u -> keyRank.getOrDefault(u.progress().achievementKey(), Integer.MAX_VALUE));
-        return page(rows, order, q);
+        // The user check and the records on one connection: one borrow from the pool per request.
+        List<ProgressStore.Row> rows = db.read(c -> {
+            if (userIds.size() == 1) {
+                requireUser(c, appId, userIds.getFirst());
+            }
+            return progress.forUsers(c, appId, userIds, asked);
+        });
+        // The default order (users as asked, then achievements as asked or defined) as one number per record, so
+        // that sorting looks nothing up; records of achievements that are not visible have no rank and drop out.
+        record Positioned(long position, UserAchievement record) {
+        }
+        List<Positioned> visible = new ArrayList<>(rows.size());
+        for (ProgressStore.Row r : rows) {
+            Integer k = keyRank.get(r.progress().achievementKey());
+            if (k != null) {
+                long u = userRank.getOrDefault(r.userId(), Integer.MAX_VALUE);
+                visible.add(new Positioned(u << 32 | k, new UserAchievement(r.userId(), r.progress())));
+            }
+        }
+        visible.sort(Comparator.comparingLong(Positioned::position));
+        return page(visible.stream().map(Positioned::record).toList(), q);
     }
 
     /**
@@ -176,22 +187,25 @@ public final class MobageService {
         Comparator<UserAchievement> order = Comparator
                 .comparing(UserAchievement::userId, NaturalOrder.INSTANCE)
                 .thenComparingInt(u -> keyRank.getOrDefault(u.progress().achievementKey(), Integer.MAX_VALUE));
-        return page(rows, order, q);
+        List<UserAchievement> all = new ArrayList<>(rows.size());
+        rows.forEach(r -> all.add(new UserAchievement(r.userId(), r.progress())));
+        all.sort(order);
+        return page(all, q);
     }
 
-    /** Filter (state, and updatedSince when it applies), sort (stable over the default order), then page. */
-    private static Page<UserAchievement> page(List<ProgressStore.Row> rows, Comparator<UserAchievement> order,
-                                              Query q) {
+    /**
+     * Filter (state, and updatedSince when it applies), sort (stable, so records the sort key ties keep the
+     * default order), then page.
+     */
+    private static Page<UserAchievement> page(List<UserAchievement> inDefaultOrder, Query q) {
         List<UserAchievement> all = new ArrayList<>();
-        for (ProgressStore.Row r : rows) {
-            UserAchievement u = new UserAchievement(r.userId(), r.progress());
-            if (q.state().isEmpty() || q.state().get() == r.progress().state()) {
-                if (!q.appliesUpdatedSince() || r.progress().updatedAt() >= q.updatedSince().get()) {
+        for (UserAchievement u : inDefaultOrder) {
+            if (q.state().isEmpty() || q.state().get() == u.progress().state()) {
+                if (!q.appliesUpdatedSince() || u.progress().updatedAt() >= q.updatedSince().get()) {
                     all.add(u);
                 }
             }
         }
-        all.sort(order);
         q.sort().ifPresent(s -> all.sort(s.descending() ? comparator(s.key()).reversed() : comparator(s.key())));
         return slice(all, q, q.state().isPresent(), q.sort().isPresent(), q.appliesUpdatedSince());
     }
@@ -263,6 +277,12 @@ public final class MobageService {
 
     private void requireUser(String appId, String userId) {
         if (users.find(appId, userId).isEmpty()) {
+            throw Rejection.userNotFound(userId);
+        }
+    }
+
+    private void requireUser(java.sql.Connection c, String appId, String userId) {
+        if (users.find(c, appId, userId).isEmpty()) {
             throw Rejection.userNotFound(userId);
         }
     }

@@ -112,4 +112,9 @@ public final class UserService {
         }
         return db.read(c -> users.find(c, appId, userId));
     }
+
+    /** {@link #find(String, String)} on the caller's connection, for reads that need the user and more. */
+    public Optional<User> find(java.sql.Connection c, String appId, String userId) {
+        return Ids.isUserId(userId) ? users.find(c, appId, userId) : Optional.empty();
+    }
 }

@@ -4,7 +4,9 @@ import java.sql.Connection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Counters that unrelated users update (completions per achievement, users per app). Each counter is split into
@@ -15,8 +17,20 @@ public final class CounterStore {
     static final int SLOTS = 16;
     public static final String USERS = "users";
 
+    /** Per app: how many transactions of this node have committed counter changes (see {@link #localVersion}). */
+    private final ConcurrentHashMap<String, AtomicLong> versions = new ConcurrentHashMap<>();
+
     public static String completions(String achievementKey) {
         return "completions:" + achievementKey;
+    }
+
+    /**
+     * A number that grows whenever a transaction of this node that changed the app's counters has committed. A
+     * cached sum read under an older number may miss this node's own changes; other nodes' changes it cannot see.
+     */
+    public long localVersion(String appId) {
+        AtomicLong v = versions.get(appId);
+        return v == null ? 0 : v.get();
     }
 
     /**
@@ -27,6 +41,7 @@ public final class CounterStore {
         if (deltas.isEmpty()) {
             return;
         }
+        Database.afterCommit(() -> versions.computeIfAbsent(appId, k -> new AtomicLong()).incrementAndGet());
         DeferredCounts deferred = DeferredCounts.current();
         if (deferred != null) {
             deltas.forEach((k, v) -> deferred.counter(appId, k, v));

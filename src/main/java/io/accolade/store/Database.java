@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -139,6 +141,24 @@ public final class Database implements AutoCloseable {
         return writer;
     }
 
+    /** Actions the running transaction of this thread will take once it has committed (see {@link #afterCommit}). */
+    private static final ThreadLocal<List<Runnable>> AFTER_COMMIT = new ThreadLocal<>();
+
+    /**
+     * Runs {@code action} once the transaction this thread is running has committed, or at once outside a
+     * transaction (an auto-commit write has committed when it returns). Nothing runs when the transaction rolls back.
+     * For in-memory state that must follow committed rows, e.g. the counter versions that keep cached statistics
+     * honest: bumped before the commit, a concurrent read could cache the old rows under the new version.
+     */
+    public static void afterCommit(Runnable action) {
+        List<Runnable> pending = AFTER_COMMIT.get();
+        if (pending == null) {
+            action.run();
+        } else {
+            pending.add(action);
+        }
+    }
+
     /**
      * Runs {@code work} in one transaction on a writer connection and commits. A PostgreSQL serialization failure or
      * deadlock (possible only between unrelated hot counters) re-runs the whole unit, which is safe because nothing
@@ -148,12 +168,15 @@ public final class Database implements AutoCloseable {
         int attempt = 0;
         while (true) {
             attempt++;
+            List<Runnable> outer = AFTER_COMMIT.get();
+            List<Runnable> pending = new ArrayList<>();
+            AFTER_COMMIT.set(pending);
+            T result;
             try (Connection c = connect(writer)) {
                 c.setAutoCommit(false);
                 try {
-                    T result = work.run(c);
+                    result = work.run(c);
                     c.commit();
-                    return result;
                 } catch (Throwable t) {
                     rollbackQuietly(c);
                     throw t;
@@ -171,7 +194,11 @@ public final class Database implements AutoCloseable {
                     continue;
                 }
                 throw e;
+            } finally {
+                AFTER_COMMIT.set(outer);
             }
+            pending.forEach(Runnable::run);      // committed on its own connection, whatever surrounds it
+            return result;
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.List;
 
 /** Progress records: one per (app, user, achievement), whichever dialect wrote it. */
 public final class ProgressStore {
+    /** The columns {@link #row} reads, by position: a lookup by name per column and row showed up in profiles. */
     private static final String COLUMNS = "user_id, ach_key, state, steps, metric_progress, unlock_count, "
             + "first_unlocked_at, last_unlocked_at, completion_id, created_at, updated_at";
 
@@ -82,12 +83,11 @@ public final class ProgressStore {
                 params.toArray());
     }
 
+    /** A row of {@link #COLUMNS}, in that order. */
     static Row row(ResultSet rs) throws SQLException {
-        return new Row(rs.getString("user_id"), new Progress(rs.getString("ach_key"),
-                ProgressState.valueOf(rs.getString("state")), rs.getLong("steps"), rs.getDouble("metric_progress"),
-                rs.getInt("unlock_count"), Sql.nullableLong(rs, "first_unlocked_at"),
-                Sql.nullableLong(rs, "last_unlocked_at"), rs.getString("completion_id"), rs.getLong("created_at"),
-                rs.getLong("updated_at")));
+        return new Row(rs.getString(1), new Progress(rs.getString(2), ProgressState.valueOf(rs.getString(3)),
+                rs.getLong(4), rs.getDouble(5), rs.getInt(6), Sql.nullableLong(rs, 7), Sql.nullableLong(rs, 8),
+                rs.getString(9), rs.getLong(10), rs.getLong(11)));
     }
 
     /** Users who completed every one of {@code keys} (backdating of composites). */

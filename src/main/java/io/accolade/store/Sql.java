@@ -98,4 +98,9 @@ public final class Sql {
         long v = rs.getLong(column);
         return rs.wasNull() ? null : v;
     }
+
+    public static Long nullableLong(ResultSet rs, int column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
+    }
 }

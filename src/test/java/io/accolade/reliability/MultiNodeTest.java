@@ -126,4 +126,53 @@ class MultiNodeTest {
             }
         }
     }
+
+    /**
+     * Completions and rarity are summed from the counters at most once a second per node (AchievementReads): a
+     * node sees its own unlocks at once and another node's within a second, and the sum is then exact.
+     */
+    @Test
+    void completionsAndRarityFollowAnotherNodesUnlockWithinASecond() throws Exception {
+        // An app of its own: its users would change the other test's rarity.
+        TestServer.TestApp rareApp = first.newApp("multi-rare");
+        first.admin.put("/admin/v1/apps/multi-rare/achievements/rare", Map.of("name", "Rare", "trigger", "api"));
+        Http reader = new Http("http://127.0.0.1:" + others.get(0).port()).withKey(rareApp.apiKey());
+        Http writer = new Http("http://127.0.0.1:" + others.get(1).port()).withKey(rareApp.apiKey());
+        for (String u : List.of("rare-1", "rare-2")) {
+            assertThat(writer.post("/v1/users", Map.of("id", u)).status()).isEqualTo(201);
+        }
+        // Wait until the reader has the new definition (it caches a sum under it from then on).
+        while (completions(reader, "rare") < 0) {
+            Thread.sleep(20);
+        }
+        long cachedAt = System.nanoTime();
+        assertThat(completions(reader, "rare")).isZero();
+
+        assertThat(writer.post("/v1/achievements/rare/complete", Map.of("user", Map.of("id", "rare-1"))).status())
+                .isEqualTo(201);
+        long seen = completions(reader, "rare");
+        if (System.nanoTime() - cachedAt < 800_000_000L) {
+            assertThat(seen).as("the reader answers from its sum of a moment ago").isZero();
+        }
+        while (completions(reader, "rare") != 1) {
+            assertThat(System.nanoTime() - cachedAt).as("another node's unlock visible within a second")
+                    .isLessThan(1_500_000_000L);
+            Thread.sleep(20);
+        }
+
+        // The reader's own unlock is in its very next answer, however fresh its cached sum.
+        assertThat(reader.post("/v1/achievements/rare/complete", Map.of("user", Map.of("id", "rare-2"))).status())
+                .isEqualTo(201);
+        assertThat(completions(reader, "rare")).isEqualTo(2);
+    }
+
+    /** The achievement's completions as GET /v1/achievements shows them on {@code node}; -1 when it is not listed. */
+    private static long completions(Http node, String key) {
+        for (var a : node.get("/v1/achievements").json()) {
+            if (a.get("key").asText().equals(key)) {
+                return a.get("completions").asLong();
+            }
+        }
+        return -1;
+    }
 }

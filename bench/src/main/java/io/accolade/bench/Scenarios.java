@@ -55,7 +55,16 @@ final class Scenarios {
         void run(Connection c, Ctx ctx, SplittableRandom r, int worker, long seq) throws SQLException;
     }
 
-    record Scenario(String name, String what, boolean write, boolean mobage, Http http, Check check, Anchor anchor) {
+    /**
+     * {@code sqlPerRequest} false: the server answers the request from memory (AchievementReads' per-node sum of the
+     * counters, read again at most once a second); the anchor is then the SQL of a refresh, shown for reference, and
+     * the issue's target for reads that need not read the database applies (≥ 0.5 × the HTTP limit).
+     */
+    record Scenario(String name, String what, boolean write, boolean mobage, Http http, Check check, Anchor anchor,
+                    boolean sqlPerRequest) {
+        Scenario(String name, String what, boolean write, boolean mobage, Http http, Check check, Anchor anchor) {
+            this(name, what, write, mobage, http, check, anchor, true);
+        }
     }
 
     static List<Scenario> all() {
@@ -69,7 +78,7 @@ final class Scenarios {
         out.add(new Scenario("user-achievements", "GET /v1/users/{id}/achievements?includeIncomplete=true",
                 false, false, Scenarios::userAchievements, res -> res.status() == 200, Scenarios::userAchievementsSql));
         out.add(new Scenario("achievements", "GET /v1/achievements (rarity of 100 definitions)", false, false,
-                Scenarios::achievements, res -> res.status() == 200, Scenarios::achievementsSql));
+                Scenarios::achievements, res -> res.status() == 200, Scenarios::achievementsSql, false));
         out.add(new Scenario("mobage-increment", "POST …/@me/@self/achievements/@app/{id}/increment {steps:1}", true,
                 true, Scenarios::mobageIncrement, res -> res.status() == 200, Scenarios::mobageIncrementSql));
         out.add(new Scenario("mobage-collection", "GET …/@me/@self/achievements/@app?filterBy=state&sortBy=updated"
@@ -309,9 +318,10 @@ final class Scenarios {
         String user = ctx.user(r);
         drain(c, FIND_USER, Dataset.APP, user);
         drain(c, PROGRESS_OF_USER, Dataset.APP, user);
-        drain(c, ALL_COUNTERS, Dataset.APP);
+        // No ALL_COUNTERS: the server sums the counters at most once a second (see achievementsSql).
     }
 
+    /** What a refresh of the server's per-node sum of the counters runs; a request itself runs no SQL. */
     static void achievementsSql(Connection c, Ctx ctx, SplittableRandom r, int w, long seq) throws SQLException {
         drain(c, ALL_COUNTERS, Dataset.APP);
     }
