@@ -41,7 +41,7 @@ public final class Main {
         String pgBase = "jdbc:postgresql://127.0.0.1:5432/";
         String pgUser = "postgres";
         String pgPassword = null;
-        int poolSize = 16;
+        int poolSize = 2 * Runtime.getRuntime().availableProcessors() + 1;   // the server's default
         int anchorConnections = -1;
         String javaOpts = "";
         double zipf = 0.8;
@@ -60,8 +60,9 @@ public final class Main {
               --users N                  seeded users (default 10000)
               --scale N                  PostgreSQL only, N users in database accolade_bench_N, kept and reused
                                          by later runs (--reseed loads it again)
-              --pool-size N              server's ACCOLADE_DB_POOL_SIZE (default 16); the JDBC anchors use as many
-                                         connections unless --anchor-connections says otherwise
+              --pool-size N              server's ACCOLADE_DB_POOL_SIZE (default the server's own, 2 x cores + 1);
+                                         the JDBC anchors use as many connections unless --anchor-connections
+                                         says otherwise
               --java-opts "…"            ACCOLADE_JAVA_OPTS for the server (e.g. -Xmx512m)
               --zipf S                   skew of user choice (default 0.8)
               --pg-url URL --pg-user U --pg-password P   PostgreSQL server (default jdbc:postgresql://127.0.0.1:5432/, postgres)
