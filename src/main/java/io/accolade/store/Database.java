@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
@@ -37,11 +39,22 @@ public final class Database implements AutoCloseable {
     /** PostgreSQL: how long one round trip of a request may wait for an answer (0: the URL's socketTimeout). */
     private final int answerTimeoutMs;
 
+    /**
+     * Turns for each pool's connections, handed out first come, first served. HikariCP lets a thread take back the
+     * connection it used last before threads that have been waiting (its thread-local affinity), and a server's
+     * virtual threads wait for connections most of the time: without a queue of its own some requests waited many
+     * times longer than others. A thread first takes a turn, then a connection, which is then always free.
+     */
+    private final Semaphore writerTurns;
+    private final Semaphore readerTurns;
+
     private Database(Engine engine, HikariDataSource writer, HikariDataSource reader, String description,
                      int answerTimeoutMs) {
         this.engine = engine;
         this.writer = writer;
         this.reader = reader;
+        this.writerTurns = turns(writer);
+        this.readerTurns = reader == writer ? writerTurns : turns(reader);
         this.description = description;
         this.answerTimeoutMs = answerTimeoutMs;
     }
@@ -172,7 +185,7 @@ public final class Database implements AutoCloseable {
             List<Runnable> pending = new ArrayList<>();
             AFTER_COMMIT.set(pending);
             T result;
-            try (Connection c = connect(writer)) {
+            try (Turn _ = turn(writer); Connection c = connect(writer)) {
                 c.setAutoCommit(false);
                 try {
                     result = work.run(c);
@@ -204,7 +217,7 @@ public final class Database implements AutoCloseable {
 
     /** Runs {@code work} on a reader connection in auto-commit mode. */
     public <T> T read(Work<T> work) {
-        try (Connection c = connect(reader)) {
+        try (Turn _ = turn(reader); Connection c = connect(reader)) {
             return work.run(c);
         } catch (SQLException e) {
             throw StoreException.of(e);
@@ -216,7 +229,7 @@ public final class Database implements AutoCloseable {
      * the database up to {@link #SLOW_READ_TIMEOUT_MS} instead of the per-request answer timeout.
      */
     public <T> T slowRead(Work<T> work) {
-        try (Connection c = connect(reader)) {
+        try (Turn _ = turn(reader); Connection c = connect(reader)) {
             if (answerTimeoutMs > 0) {
                 c.setNetworkTimeout(Runnable::run, SLOW_READ_TIMEOUT_MS);
             }
@@ -230,11 +243,40 @@ public final class Database implements AutoCloseable {
 
     /** True when the database answers a trivial query within its validation timeout. */
     public boolean ping() {
-        try (Connection c = connect(reader)) {
+        try (Turn _ = turn(reader); Connection c = connect(reader)) {
             return c.isValid(2);
         } catch (SQLException | RuntimeException e) {
             return false;
         }
+    }
+
+    /** {@code -Daccolade.fairTurns=false} leaves the order to HikariCP (for A/B measurements, BENCHMARKS.md). */
+    private static Semaphore turns(HikariDataSource pool) {
+        return Boolean.parseBoolean(System.getProperty("accolade.fairTurns", "true"))
+                ? new Semaphore(pool.getMaximumPoolSize(), true)
+                : new Semaphore(Integer.MAX_VALUE);
+    }
+
+    /** A turn for one of a pool's connections; closing it (after the connection) lets the next waiter in. */
+    private interface Turn extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private Turn turn(HikariDataSource ds) throws SQLException {
+        Semaphore turns = ds == writer ? writerTurns : readerTurns;
+        boolean got;
+        try {
+            got = turns.tryAcquire(ds.getConnectionTimeout(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            got = false;
+        }
+        if (!got) {
+            throw new java.sql.SQLTransientConnectionException("no database connection: none free within "
+                    + ds.getConnectionTimeout() + " ms", "08001");
+        }
+        return turns::release;
     }
 
     private Connection connect(HikariDataSource ds) throws SQLException {
