@@ -48,6 +48,7 @@ public final class AchievementReads {
     }
 
     private final ConcurrentHashMap<String, CachedStats> statsCache = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Snapshot> snapshots = new ConcurrentHashMap<>();
 
     public AchievementReads(Database db, Catalogs catalogs, UserStore users, ProgressStore progress,
                             MetricStore metrics, CounterStore counters) {
@@ -78,11 +79,25 @@ public final class AchievementReads {
         }
     }
 
-    /** The counters' sums as of at most a second ago, and including every change this node has committed. */
-    public Stats stats(String appId) {
+    /**
+     * The app's definitions and the counters' sums (at most a second old, with every change this node has
+     * committed). A snapshot is immutable, and a new one is a new object: callers may cache what they derive from
+     * it for as long as {@link #snapshot} returns the same instance.
+     */
+    public record Snapshot(Catalog catalog, Stats stats) {
+    }
+
+    public Snapshot snapshot(String appId) {
         Catalog catalog = catalogs.of(appId);
         Stats cached = cachedStats(appId, catalog);
-        return cached != null ? cached : db.read(c -> readStats(c, appId, catalog));
+        Stats stats = cached != null ? cached : db.read(c -> readStats(c, appId, catalog));
+        Snapshot last = snapshots.get(appId);
+        if (last != null && last.catalog() == catalog && last.stats() == stats) {
+            return last;
+        }
+        Snapshot fresh = new Snapshot(catalog, stats);
+        snapshots.put(appId, fresh);
+        return fresh;
     }
 
     private Stats cachedStats(String appId, Catalog catalog) {
@@ -119,9 +134,9 @@ public final class AchievementReads {
     }
 
     /** GET /achievements: active achievements (those a user with {@code userAttributes} could earn, if given). */
-    public List<Stat> all(String appId, Map<String, String> userAttributes) {
-        Catalog catalog = catalogs.of(appId);
-        Stats stats = stats(appId);
+    public List<Stat> all(Snapshot snapshot, Map<String, String> userAttributes) {
+        Catalog catalog = snapshot.catalog();
+        Stats stats = snapshot.stats();
         List<Stat> out = new ArrayList<>(catalog.achievements().size());
         for (Achievement a : catalog.achievements()) {
             if (!a.isActive()) {

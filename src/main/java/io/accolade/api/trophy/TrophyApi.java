@@ -30,6 +30,8 @@ public final class TrophyApi {
     private final UserService users;
     private final EventService events;
     private final AchievementReads reads;
+    /** Bodies of GET /v1/achievements, kept per app and filter while the app's snapshot is unchanged. */
+    private final AchievementListCache achievementLists = new AchievementListCache();
 
     public TrophyApi(Guard guard, Catalogs catalogs, UserService users, EventService events, AchievementReads reads) {
         this.guard = guard;
@@ -112,8 +114,9 @@ public final class TrophyApi {
         r.get("/v1/achievements", (req, res) -> {
             String app = guard.apiKey(req).appId();
             Map<String, String> filter = TrophyJson.attributeQuery(Web.query(req, "userAttributes")).orElse(null);
-            Catalog catalog = catalogs.of(app);
-            Web.okJson(res, TrophyJson.statsArray(reads.all(app, filter), catalog, false));
+            AchievementReads.Snapshot snapshot = reads.snapshot(app);
+            Web.okJson(res, achievementLists.body(app, filter, snapshot, () ->
+                    TrophyJson.statsArray(reads.all(snapshot, filter), snapshot.catalog(), false)));
         });
         r.post("/v1/metrics/{key}/event", (req, res) -> {
             String app = guard.apiKey(req).appId();
