@@ -41,7 +41,7 @@ public record Config(
         // 2 x cores + 1 (HikariCP's rule of thumb). Measured on the 2-core bench machine (BENCHMARKS.md): 5
         // connections against 16 halved the p99 of writes at equal or better throughput.
         DB_POOL_SIZE("ACCOLADE_DB_POOL_SIZE", String.valueOf(2 * Runtime.getRuntime().availableProcessors() + 1),
-                false, "database connections (PostgreSQL) / readers (SQLite); default 2 x CPU cores + 1"),
+                false, "database connections (PostgreSQL) / readers (SQLite); 2 x CPU cores + 1 unless set"),
         DB_TIMEOUT("ACCOLADE_DB_TIMEOUT", "PT2S", false, "how long a request waits for a database connection (PostgreSQL: or an answer) before a 503"),
         TOKEN_TTL("ACCOLADE_TOKEN_TTL", "PT1H", false, "lifetime of Mobage-dialect user access tokens"),
         LATE_EVENT_WINDOW("ACCOLADE_LATE_EVENT_WINDOW", "P7D", false, "how far in the past a metric event's timestamp may lie"),
