@@ -43,12 +43,11 @@ public final class AchievementReads {
     /** How long a node may answer completions and rarity from its last sum of the counters. */
     static final long STATS_MAX_AGE_NANOS = 1_000_000_000L;
 
-    /** A sum of the counters, valid for the catalog it was read under and this node's counter version. */
-    private record CachedStats(Catalog catalog, long localVersion, long readAtNanos, Stats stats) {
+    /** A sum of the counters with the catalog it was read under, valid for this node's counter version then. */
+    private record CachedStats(Snapshot snapshot, long localVersion, long readAtNanos) {
     }
 
     private final ConcurrentHashMap<String, CachedStats> statsCache = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Snapshot> snapshots = new ConcurrentHashMap<>();
 
     public AchievementReads(Database db, Catalogs catalogs, UserStore users, ProgressStore progress,
                             MetricStore metrics, CounterStore counters) {
@@ -89,22 +88,15 @@ public final class AchievementReads {
 
     public Snapshot snapshot(String appId) {
         Catalog catalog = catalogs.of(appId);
-        Stats cached = cachedStats(appId, catalog);
-        Stats stats = cached != null ? cached : db.read(c -> readStats(c, appId, catalog));
-        Snapshot last = snapshots.get(appId);
-        if (last != null && last.catalog() == catalog && last.stats() == stats) {
-            return last;
-        }
-        Snapshot fresh = new Snapshot(catalog, stats);
-        snapshots.put(appId, fresh);
-        return fresh;
+        Snapshot cached = cachedSnapshot(appId, catalog);
+        return cached != null ? cached : db.read(c -> readSnapshot(c, appId, catalog));
     }
 
-    private Stats cachedStats(String appId, Catalog catalog) {
+    private Snapshot cachedSnapshot(String appId, Catalog catalog) {
         CachedStats e = statsCache.get(appId);
-        if (e != null && e.catalog() == catalog && e.localVersion() == counters.localVersion(appId)
+        if (e != null && e.snapshot().catalog() == catalog && e.localVersion() == counters.localVersion(appId)
                 && System.nanoTime() - e.readAtNanos() < STATS_MAX_AGE_NANOS) {
-            return e.stats();
+            return e.snapshot();
         }
         return null;
     }
@@ -113,12 +105,12 @@ public final class AchievementReads {
      * Sums the counters and caches the sum. The version and the time are taken before the query: a change committed
      * while it runs makes the entry stale rather than hiding the change.
      */
-    private Stats readStats(java.sql.Connection c, String appId, Catalog catalog) {
+    private Snapshot readSnapshot(java.sql.Connection c, String appId, Catalog catalog) {
         long version = counters.localVersion(appId);
         long at = System.nanoTime();
-        Stats stats = sumCounters(c, appId);
-        statsCache.put(appId, new CachedStats(catalog, version, at, stats));
-        return stats;
+        Snapshot fresh = new Snapshot(catalog, sumCounters(c, appId));
+        statsCache.put(appId, new CachedStats(fresh, version, at));
+        return fresh;
     }
 
     private Stats sumCounters(java.sql.Connection c, String appId) {
@@ -160,9 +152,9 @@ public final class AchievementReads {
         // One connection for the whole read: the user, the user's records and the counters.
         record Loaded(User user, Map<String, Progress> mine, Stats stats) {
         }
-        Stats cached = cachedStats(appId, catalog);
+        Snapshot cached = cachedSnapshot(appId, catalog);
         Loaded l = db.read(c -> new Loaded(requireUser(c, appId, userId), progressOf(c, appId, userId),
-                cached != null ? cached : readStats(c, appId, catalog)));
+                (cached != null ? cached : readSnapshot(c, appId, catalog)).stats()));
         User user = l.user();
         Map<String, Progress> mine = l.mine();
         Stats stats = l.stats();

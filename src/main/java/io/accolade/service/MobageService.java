@@ -124,11 +124,13 @@ public final class MobageService {
     /** One user, one achievement: the record, or 404 when the user, the achievement or the record is unknown. */
     public UserAchievement one(String appId, String userId, String achievementKey) {
         Catalog catalog = catalogs.of(appId);
-        requireUser(appId, userId);
-        if (visible(catalog, achievementKey).isEmpty()) {
-            throw Rejection.achievementNotFound(achievementKey);
-        }
-        return db.read(c -> progress.forUsers(c, appId, List.of(userId), List.of(achievementKey))).stream()
+        return db.read(c -> {
+                    requireUser(c, appId, userId);
+                    if (visible(catalog, achievementKey).isEmpty()) {
+                        throw Rejection.achievementNotFound(achievementKey);
+                    }
+                    return progress.forUsers(c, appId, List.of(userId), List.of(achievementKey));
+                }).stream()
                 .findFirst()
                 .map(r -> new UserAchievement(r.userId(), r.progress()))
                 .orElseThrow(() -> Rejection.notFound("User Achievement Not Found: user '" + Ids.abbreviate(userId)
@@ -148,7 +150,6 @@ public final class MobageService {
         List<String> asked = achievementKeys.isPresent() ? keys : null;
         Map<String, Integer> userRank = ranks(userIds);
         Map<String, Integer> keyRank = ranks(keys);
-        // The user check and the records on one connection: one borrow from the pool per request.
         List<ProgressStore.Row> rows = db.read(c -> {
             if (userIds.size() == 1) {
                 requireUser(c, appId, userIds.getFirst());
@@ -178,11 +179,13 @@ public final class MobageService {
     public Page<UserAchievement> ofFriends(String appId, List<String> userIds, List<String> achievementKeys,
                                            Query q) {
         Catalog catalog = catalogs.of(appId);
-        if (userIds.size() == 1) {
-            requireUser(appId, userIds.getFirst());
-        }
         List<String> keys = visibleKeys(catalog, Optional.of(achievementKeys));
-        List<ProgressStore.Row> rows = db.read(c -> progress.forFriendsOf(c, appId, userIds, keys));
+        List<ProgressStore.Row> rows = db.read(c -> {
+            if (userIds.size() == 1) {
+                requireUser(c, appId, userIds.getFirst());
+            }
+            return progress.forFriendsOf(c, appId, userIds, keys);
+        });
         Map<String, Integer> keyRank = ranks(keys);
         Comparator<UserAchievement> order = Comparator
                 .comparing(UserAchievement::userId, NaturalOrder.INSTANCE)
@@ -275,12 +278,7 @@ public final class MobageService {
         return out;
     }
 
-    private void requireUser(String appId, String userId) {
-        if (users.find(appId, userId).isEmpty()) {
-            throw Rejection.userNotFound(userId);
-        }
-    }
-
+    /** A 404 for an unknown user, checked on the connection that then reads the user's records. */
     private void requireUser(java.sql.Connection c, String appId, String userId) {
         if (users.find(c, appId, userId).isEmpty()) {
             throw Rejection.userNotFound(userId);
