@@ -43,6 +43,9 @@ public final class Main {
         String pgPassword = null;
         int poolSize = 2 * Runtime.getRuntime().availableProcessors() + 1;   // the server's default
         int anchorConnections = -1;
+        /** Where the anchors run their SQL: "server" (as the server does: PostgreSQL transactions on platform
+         *  threads, everything else on the virtual workers), "platform" or "virtual" (always). */
+        String anchorThreads = "server";
         String javaOpts = "";
         double zipf = 0.8;
         Path repo = Path.of(".").toAbsolutePath().normalize();
@@ -63,6 +66,9 @@ public final class Main {
               --pool-size N              server's ACCOLADE_DB_POOL_SIZE (default the server's own, 2 x cores + 1);
                                          the JDBC anchors use as many connections unless --anchor-connections
                                          says otherwise
+              --anchor-threads T         where the anchors run their SQL: server (default: as the server does,
+                                         PostgreSQL transactions on one platform thread per connection, the rest
+                                         on the virtual workers), platform or virtual (always)
               --java-opts "…"            ACCOLADE_JAVA_OPTS for the server (e.g. -Xmx512m)
               --zipf S                   skew of user choice (default 0.8)
               --pg-url URL --pg-user U --pg-password P   PostgreSQL server (default jdbc:postgresql://127.0.0.1:5432/, postgres)
@@ -96,6 +102,13 @@ public final class Main {
                 case "--pg-password" -> { o.pgPassword = v; i++; }
                 case "--pool-size" -> { o.poolSize = Integer.parseInt(v); i++; }
                 case "--anchor-connections" -> { o.anchorConnections = Integer.parseInt(v); i++; }
+                case "--anchor-threads" -> {
+                    if (!List.of("server", "platform", "virtual").contains(v)) {
+                        throw new IllegalArgumentException("--anchor-threads is server, platform or virtual");
+                    }
+                    o.anchorThreads = v;
+                    i++;
+                }
                 case "--java-opts" -> { o.javaOpts = v; i++; }
                 case "--zipf" -> { o.zipf = Double.parseDouble(v); i++; }
                 case "--repo" -> { o.repo = Path.of(v).toAbsolutePath().normalize(); i++; }
@@ -414,16 +427,25 @@ public final class Main {
 
     /**
      * The storage limit: the scenario's SQL in a closed loop at the same concurrency, on as many connections as the
-     * server's pool (PostgreSQL), or SQLite's single writer / reader pool as the server uses them. Virtual threads
-     * as in the server. SQLite's driver is native code, which pins a virtual thread to its carrier: on SQLite only
-     * two workers run at a time, which is what two cores can do with CPU-bound SQLite work anyway (the throughput is
-     * the limit; the anchor's latency percentiles are not comparable). With 64 platform threads instead, the OS
-     * hand-offs of the single writer connection cost more than the statements on a loaded machine.
+     * server's pool (PostgreSQL), or SQLite's single writer / reader pool as the server uses them. The 64 workers are
+     * virtual threads, like the server's requests, and take connections from a fair queue (first come, first served,
+     * like the server's turns). Where the server runs a unit of work on a platform thread (PostgreSQL transactions,
+     * see its {@code Database}), the anchor hands the operation to one of as many platform threads as connections;
+     * elsewhere the workers run the SQL themselves ({@code --anchor-threads} overrides both). SQLite's driver is
+     * native code and pins a virtual thread to its carrier: only two workers then run SQL at a time, which is what
+     * two cores can do with CPU-bound SQLite work anyway.
      */
     private Measure.Result anchor(Scenarios.Ctx ctx, Scenarios.Scenario sc, String jdbc, boolean pg,
                                   int pgConns, CpuWindow cpu) throws Exception {
         int n = pg ? pgConns : sc.write() ? 1 : Math.max(2, Math.min(o.poolSize, 8));
         BlockingQueue<Connection> pool = new ArrayBlockingQueue<>(n, true); // fair: FIFO hand-off, no barging
+        boolean platform = switch (o.anchorThreads) {
+            case "platform" -> true;
+            case "virtual" -> false;
+            default -> pg && sc.write();
+        };
+        java.util.concurrent.ExecutorService threads = platform
+                ? java.util.concurrent.Executors.newFixedThreadPool(n) : null;
         try {
             for (int i = 0; i < n; i++) {
                 pool.add(pg ? DriverManager.getConnection(jdbc, o.pgUser, o.pgPassword)
@@ -431,32 +453,48 @@ public final class Main {
             }
             return Measure.run(o.connections, o.warmup, o.duration, sc.name().hashCode() + 1, index ->
                     (r, seq) -> {
-                        Connection c = pool.take();
+                        if (threads == null) {
+                            return once(sc, ctx, pool, r, index, seq);
+                        }
                         try {
-                            if (sc.write()) {
-                                c.setAutoCommit(false);
-                            }
-                            sc.anchor().run(c, ctx, r, index, seq);
-                            if (sc.write()) {
-                                c.commit();
-                            }
-                            return true;
-                        } catch (SQLException e) {
-                            if (sc.write()) {
-                                c.rollback();
-                            }
-                            throw e;
-                        } finally {
-                            if (sc.write()) {
-                                c.setAutoCommit(true);
-                            }
-                            pool.put(c);
+                            return threads.submit(() -> once(sc, ctx, pool, r, index, seq)).get();
+                        } catch (java.util.concurrent.ExecutionException e) {
+                            throw e.getCause() instanceof Exception x ? x : e;
                         }
                     }, cpu, true);
         } finally {
+            if (threads != null) {
+                threads.shutdown();
+            }
             for (Connection c : pool) {
                 c.close();
             }
+        }
+    }
+
+    /** One request's SQL on a connection of {@code pool}, in the request's transaction if it writes. */
+    private static boolean once(Scenarios.Scenario sc, Scenarios.Ctx ctx, BlockingQueue<Connection> pool,
+                                java.util.SplittableRandom r, int index, long seq) throws Exception {
+        Connection c = pool.take();
+        try {
+            if (sc.write()) {
+                c.setAutoCommit(false);
+            }
+            sc.anchor().run(c, ctx, r, index, seq);
+            if (sc.write()) {
+                c.commit();
+            }
+            return true;
+        } catch (SQLException e) {
+            if (sc.write()) {
+                c.rollback();
+            }
+            throw e;
+        } finally {
+            if (sc.write()) {
+                c.setAutoCommit(true);
+            }
+            pool.put(c);
         }
     }
 

@@ -100,7 +100,13 @@ final class Report {
             sb.append(" on ").append(rows.stream().filter(r -> r.anchorConnections() > 0).findFirst().get()
                     .anchorConnections()).append(" PostgreSQL connections (as many as the server's pool)");
         }
-        sb.append("; SQLite: one writer connection / the server's reader pool size. The latency target (p99 ≤ 25 ms, "
+        sb.append("; SQLite: one writer connection / the server's reader pool size; ")
+                .append(switch (o.anchorThreads) {
+                    case "platform" -> "the SQL runs on one platform thread per connection (--anchor-threads platform)";
+                    case "virtual" -> "the workers run the SQL themselves (--anchor-threads virtual)";
+                    default -> "as in the server, PostgreSQL transactions run on one platform thread per connection";
+                });
+        sb.append(". The latency target (p99 ≤ 25 ms, "
                 + "zero errors) is its own column.\n");
         for (String n : notes) {
             sb.append("\n").append(n).append("  ");
