@@ -133,7 +133,7 @@ public final class EventService {
             // Nothing of this request was written. Answer with the current state, as Trophy does.
             return db.read(c -> {
                 double total = metrics.total(c, appId, e.userId(), metric.key());
-                StreakView streak = streaks.current(c, appId, e.userId()).asExtended(false);
+                StreakView streak = streaks.current(c, appId, e.userId(), catalog.streak()).asExtended(false);
                 return new EventResult(replay.eventId, metric, total, List.of(), streak,
                         e.idempotencyKey().orElse(null), true);
             });

@@ -64,8 +64,10 @@ public final class StreakScheduler implements AutoCloseable {
             long now = clock.millis();
             List<String[]> due = db.read(c -> streaks.due(c, now, BATCH));
             for (String[] d : due) {
+                // Read before the transaction: the settings may need a connection of their own.
+                var settings = service.settings(d[0]);
                 db.transaction(c -> {
-                    users.lock(c, d[0], d[1]).ifPresent(u -> service.refresh(c, d[0], u, now));
+                    users.lock(c, d[0], d[1]).ifPresent(u -> service.refresh(c, d[0], u, settings, now));
                     return null;
                 });
                 done++;

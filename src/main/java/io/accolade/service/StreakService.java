@@ -97,9 +97,16 @@ public final class StreakService {
         return w.view().asExtended(extended);
     }
 
-    /** The scheduler's unit of work: brings a user's stored streak up to now (the user is locked by the caller). */
-    public void refresh(Connection c, String appId, User user, long now) {
-        StreakSettings settings = catalogs.of(appId).streak();
+    /** The app's streak settings (from its cached definitions). */
+    public StreakSettings settings(String appId) {
+        return catalogs.of(appId).streak();
+    }
+
+    /**
+     * The scheduler's unit of work: brings a user's stored streak up to now (the user is locked by the caller). The
+     * caller reads the settings before it takes a connection: {@link Catalogs#of} may itself need one.
+     */
+    public void refresh(Connection c, String appId, User user, StreakSettings settings, long now) {
         if (!settings.enabled()) {
             store.clearDue(c, appId, user.id());
             return;
@@ -153,9 +160,12 @@ public final class StreakService {
 
     // ---- reads ----------------------------------------------------------------------------------------------------
 
-    /** The current streak of a user, computed as of now without storing (e.g. for an idempotent replay). */
-    public StreakView current(Connection c, String appId, String userId) {
-        StreakSettings settings = catalogs.of(appId).streak();
+    /**
+     * The current streak of a user, computed as of now without storing (e.g. for an idempotent replay). The settings
+     * come from the caller, read before it took {@code c}: {@link Catalogs#of} may need a connection of its own, and
+     * a request that waits for a second connection while holding one can wait for itself.
+     */
+    public StreakView current(Connection c, String appId, String userId, StreakSettings settings) {
         if (!settings.enabled()) {
             return StreakView.none(settings.frequency().wire());
         }

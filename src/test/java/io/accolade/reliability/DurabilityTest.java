@@ -120,14 +120,24 @@ class DurabilityTest {
                 }
             }
             Http replayClient = client;
+            // Each replay's own assertion is rethrown here (a failed one must name its answer, not only fail the
+            // count below).
+            List<java.util.concurrent.Future<?>> replayed = new ArrayList<>();
             try (ExecutorService replays = Executors.newFixedThreadPool(8)) {
                 for (Sent e : acked) {
-                    replays.submit(() -> {
+                    replayed.add(replays.submit(() -> {
                         var r = send(replayClient, e);
-                        assertThat(r.status()).as("replay of " + e.key).isEqualTo(202);
+                        assertThat(r.status()).as("replay of " + e.key + ": " + r.body()).isEqualTo(202);
                         assertThat(r.json().get("eventId").asText()).isEqualTo(e.eventId);
                         e.status = 202;
-                    });
+                    }));
+                }
+            }
+            for (var f : replayed) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException failed) {
+                    throw failed.getCause() instanceof AssertionError a ? a : new AssertionError(failed.getCause());
                 }
             }
             assertThat(acked).as("every acknowledged event replayed as 202").allMatch(e -> e.status == 202);
