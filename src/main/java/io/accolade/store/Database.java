@@ -281,7 +281,7 @@ public final class Database implements AutoCloseable {
      * poller and is woken by it, several system calls and thread wake-ups per round trip, where a platform thread
      * blocks in one {@code read}. A transaction makes up to ten round trips (the statements and the commit), and the
      * hand-off costs two wake-ups however many it makes: on PostgreSQL it cut the server's CPU per metric event by
-     * about 40% and raised write throughput by 40–60% (BENCHMARKS.md, "Database threads"). Reads make one to three
+     * about 60% and nearly doubled the events' throughput (BENCHMARKS.md, "Database threads"). Reads make one to three
      * round trips, and there it did not pay. Neither did it for SQLite, whose statements run in native code without
      * sockets. {@code -Daccolade.databaseThreads=false} turns it off, for an A/B.
      *

@@ -11,8 +11,9 @@ import org.flywaydb.core.api.migration.Context;
  * <p>PostgreSQL writes a new version of a row on each update. When the page it is on has room and no indexed column
  * changed, the new version stays on that page (a HOT update) and no index gets an entry; otherwise every index of
  * the table gets one, a random write into an index that at a million users is larger than memory. Tables filled in
- * one go (a bulk import, a restore) have full pages, so the first update of each row was never HOT: that made a
- * metric event cost twice as much at 1M users as at 10,000 (BENCHMARKS.md, "Room for updates in place").
+ * one go (a bulk import, a restore) have full pages, so the first update of each row was never HOT: at a million
+ * users a metric event cost PostgreSQL about 1.6 times the CPU it costs with this room (BENCHMARKS.md, "Room for
+ * updates in place").
  *
  * <p>The rows concerned: a user's progress records (an event moves the steps of several), the user (the per-user
  * lock bumps {@code write_seq}) and the metric totals. None of these updates touches an indexed column. Streaks are
