@@ -17,8 +17,9 @@ import org.flywaydb.core.api.migration.Context;
  *
  * <p>The rows concerned: a user's progress records (an event moves the steps of several), the user (the per-user
  * lock bumps {@code write_seq}) and the metric totals. None of these updates touches an indexed column. Streaks are
- * left out: their updates change indexed columns, so they can never be HOT. Pages written before this migration
- * keep their fill until rewritten ({@code VACUUM FULL}); SQLite updates rows in place anyway and has no such setting.
+ * left out: their updates change indexed columns, so they can never be HOT. The change is to the tables' settings
+ * only (instant, no rewrite): pages written before it keep their fill until rewritten ({@code VACUUM FULL}). SQLite
+ * updates rows in place anyway and has no such setting.
  */
 public final class V8__Room_for_updates_in_place extends BaseJavaMigration {
 
