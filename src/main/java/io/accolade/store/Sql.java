@@ -93,12 +93,12 @@ public final class Sql {
         }
     }
 
-    /** A nullable BIGINT column. */
+    /** A nullable BIGINT column, by name. */
     public static Long nullableLong(ResultSet rs, String column) throws SQLException {
-        long v = rs.getLong(column);
-        return rs.wasNull() ? null : v;
+        return nullableLong(rs, rs.findColumn(column));
     }
 
+    /** A nullable BIGINT column, by position (rows read in bulk: no lookup by name). */
     public static Long nullableLong(ResultSet rs, int column) throws SQLException {
         long v = rs.getLong(column);
         return rs.wasNull() ? null : v;
