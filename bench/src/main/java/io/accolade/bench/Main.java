@@ -256,7 +256,8 @@ public final class Main {
                         a.firstError() == null ? "" : " (first: " + a.firstError() + ")"));
                 rows.add(new Report.Row(sc, store, r, live, a, rss[0], pg ? anchorConns : -1,
                         httpCpu.serverMs * 1000 / r.ops(), httpCpu.pgMs * 1000 / r.ops(),
-                        anchorCpu.pgMs * 1000 / a.ops()));
+                        anchorCpu.pgMs * 1000 / a.ops(), httpCpu.clientMs * 1000 / r.ops(),
+                        anchorCpu.clientMs * 1000 / a.ops()));
             }
         } finally {
             if (!o.keep && !o.scale) {
@@ -281,6 +282,11 @@ public final class Main {
         double serverMs = Double.NaN;
         java.util.Map<Long, Double> pgStart;
         double pgMs = Double.NaN;
+        // The benchmark's own process: the load generator during an HTTP run, the JDBC loop during an anchor run.
+        // Both share the two cores with the server and PostgreSQL, so their cost is part of every ratio.
+        final long clientPid = ProcessHandle.current().pid();
+        double clientStart;
+        double clientMs = Double.NaN;
 
         CpuWindow(Main main, long serverPid, String db) {
             this.main = main;
@@ -291,12 +297,14 @@ public final class Main {
         @Override
         public void atStart() {
             serverStart = serverPid > 0 ? Cpu.processMs(serverPid) : 0;
+            clientStart = Cpu.processMs(clientPid);
             pgStart = Cpu.backends(main.o.pgBase, main.o.pgUser, main.o.pgPassword, db);
         }
 
         @Override
         public void atEnd() {
             serverMs = serverPid > 0 ? Cpu.processMs(serverPid) - serverStart : Double.NaN;
+            clientMs = Cpu.processMs(clientPid) - clientStart;
             if (db != null) {
                 pgMs = Cpu.delta(pgStart, Cpu.backends(main.o.pgBase, main.o.pgUser, main.o.pgPassword, db));
             }

@@ -14,7 +14,7 @@ import java.util.Locale;
 final class Report {
     record Row(Scenarios.Scenario scenario, String store, Measure.Result http, Measure.Result live,
                Measure.Result storage, long rssMiB, int anchorConnections, double serverCpuUs, double pgCpuUs,
-               double anchorPgCpuUs) {
+               double anchorPgCpuUs, double clientCpuUs, double anchorClientCpuUs) {
     }
 
     static String machine(Main.Options o) {
@@ -66,9 +66,10 @@ final class Report {
                 + "scenario, server pool %d, ACCOLADE_JAVA_OPTS='%s', load average before: %s, after: %s%n%n",
                 o.users, o.connections, o.warmup, o.duration, o.poolSize, o.javaOpts, loadBefore, loadAfter));
         sb.append("| scenario | store | req/s | p50 ms | p99 ms | p99.9 ms | errors | HTTP limit req/s | × HTTP "
-                + "| storage limit ops/s | × storage | server CPU µs/req | PG CPU µs/req (HTTP / anchor) | server RSS MiB "
+                + "| storage limit ops/s | × storage | server CPU µs/req | PG CPU µs/req (HTTP / anchor) | bench CPU µs/req (generator / anchor loop) "
+                + "| server RSS MiB "
                 + "| ratio target | ratio met | p99 ≤ 25 ms, 0 errors |\n");
-        sb.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|---|\n");
+        sb.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|---|\n");
         for (Row r : rows) {
             double xHttp = r.http().rps() / r.live().rps();
             double xStore = r.http().rps() / r.storage().rps();
@@ -88,10 +89,11 @@ final class Report {
             }
 
             sb.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %.2f | %.2f | %.2f | %d | %.0f | %.2f | %.0f | "
-                            + "%.2f | %s | %s | %d | %s | %s | %s |%n", r.scenario().name(), r.store(), r.http().rps(),
+                            + "%.2f | %s | %s | %s | %d | %s | %s | %s |%n", r.scenario().name(), r.store(), r.http().rps(),
                     r.http().ms(50), r.http().ms(99), r.http().ms(99.9), r.http().errors(), r.live().rps(), xHttp,
                     r.storage().rps(), xStore, num(r.serverCpuUs()),
-                    Double.isNaN(r.pgCpuUs()) ? "–" : num(r.pgCpuUs()) + " / " + num(r.anchorPgCpuUs()), r.rssMiB(),
+                    Double.isNaN(r.pgCpuUs()) ? "–" : num(r.pgCpuUs()) + " / " + num(r.anchorPgCpuUs()),
+                    num(r.clientCpuUs()) + " / " + num(r.anchorClientCpuUs()), r.rssMiB(),
                     target, met ? "yes" : "**no**", latencyOk ? "yes" : "**no**"));
         }
         sb.append("\nstorage limit = the scenario's SQL statements in a JDBC closed loop with the same ")
