@@ -10,6 +10,25 @@ public final class Main {
     private Main() {
     }
 
+    static final String CARRIERS = "jdk.virtualThreadScheduler.parallelism";
+
+    /**
+     * On the embedded SQLite store, twice as many carrier threads as cores, unless the JVM was given its own number.
+     *
+     * <p>Why: SQLite's driver runs every statement in native code, and a virtual thread inside a native call cannot
+     * leave its carrier. With the JDK's default of one carrier per core, both carriers of a two-core machine are often
+     * inside SQLite at once, and some requests then waited over two seconds for a carrier while the rest were served:
+     * `./bench/run --stores sqlite --scenarios mobage-collection,streak` showed requests of 1–2.4 s every few seconds
+     * with two carriers and none over 130 ms with four, at the same throughput (BENCHMARKS.md, "Fourth round").
+     * PostgreSQL's driver waits in socket reads, where a virtual thread does unmount, and showed no such requests.
+     * The property is read when the first virtual thread starts, so this must run before the server does.
+     */
+    static void moreCarriersForSqlite() {
+        if (System.getProperty(CARRIERS) == null) {
+            System.setProperty(CARRIERS, Integer.toString(2 * Runtime.getRuntime().availableProcessors()));
+        }
+    }
+
     public static void main(String[] args) {
         Logging.configure();
         long t0 = System.nanoTime();
@@ -17,6 +36,9 @@ public final class Main {
         Accolade app;
         try {
             config = Config.load(System.getenv(), args);
+            if (config.dbUrl().isEmpty()) {
+                moreCarriersForSqlite();
+            }
             app = Accolade.start(config, Clock.systemUTC());
         } catch (ConfigException e) {
             System.err.println("accolade: " + e.oneLine());
@@ -35,6 +57,8 @@ public final class Main {
                 .append(config.host()).append(':').append(app.port())
                 .append(" (store: ").append(app.database().description()).append(")\n");
         config.describe().forEach(l -> banner.append(l).append('\n'));
+        banner.append(String.format("  %-28s %d%n", "virtual-thread carriers", java.lang.management.ManagementFactory
+                .getPlatformMXBean(jdk.management.VirtualThreadSchedulerMXBean.class).getParallelism()));
         LOG.info(banner.toString().stripTrailing());
     }
 }

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 2, points 2 and 5: the real {@code main} in a child JVM. A wrong or unreachable setting stops the start with
- * one line naming it; SIGTERM lets an in-flight request finish before the process exits.
+ * one line naming it; SIGTERM lets an in-flight request finish before the process exits. On the embedded store the
+ * virtual-thread scheduler gets more carriers than cores (see {@link Main#moreCarriersForSqlite}).
  */
 class StartupTest {
 
@@ -28,9 +29,14 @@ class StartupTest {
     }
 
     static Child launch(Path dir, String... args) throws IOException {
+        return launch(dir, List.of(), args);
+    }
+
+    static Child launch(Path dir, List<String> jvmOptions, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName()));
+                "--enable-native-access=ALL-UNNAMED"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("ACCOLADE_"));
@@ -91,6 +97,38 @@ class StartupTest {
             assertThat(response).isEqualTo("HTTP/1.1 201");
         }
         assertThat(child.waitForLog()).contains("stopped");
+    }
+
+    @Test
+    void onSqliteTheSchedulerGetsTwoCarriersPerCoreUnlessTheJvmWasGivenANumber(@TempDir Path dir) throws Exception {
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertThat(carriersInBanner(dir, List.of())).isEqualTo(2 * cores);
+        assertThat(carriersInBanner(dir, List.of("-Djdk.virtualThreadScheduler.parallelism=3"))).isEqualTo(3);
+    }
+
+    /** Starts the server on SQLite with {@code jvmOptions}, reads the carriers the banner reports, stops it. */
+    private static int carriersInBanner(Path dir, List<String> jvmOptions) throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Child child = launch(dir, jvmOptions, "--port", String.valueOf(port), "--admin-token", "carriers-admin-token");
+        try {
+            waitUntilUp(port);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (System.nanoTime() < deadline) {
+                var line = Files.readAllLines(child.log()).stream()
+                        .filter(l -> l.strip().startsWith("virtual-thread carriers")).findFirst();
+                if (line.isPresent()) {
+                    return Integer.parseInt(line.get().strip().substring("virtual-thread carriers".length()).strip());
+                }
+                Thread.sleep(50);
+            }
+            throw new AssertionError("no carriers line in the banner: " + Files.readString(child.log()));
+        } finally {
+            child.process().destroy();
+            child.waitForLog();
+        }
     }
 
     private static void waitUntilUp(int port) throws Exception {

@@ -249,6 +249,10 @@ public final class Main {
                 log(String.format(Locale.ROOT, "[%s] %-18s %8.0f req/s  p50 %.2f  p99 %.2f  p99.9 %.2f ms  errors %d%s",
                         store, sc.name(), r.rps(), r.ms(50), r.ms(99), r.ms(99.9), r.errors(),
                         r.firstError() == null ? "" : " (first: " + r.firstError() + ")"));
+                if (!r.slow().isEmpty()) {
+                    log(String.format(Locale.ROOT, "[%s] %-18s %d requests took %d ms or more; they started at %s",
+                            store, sc.name(), r.slow().size(), Measure.SLOW_MICROS / 1000, r.slowSummary()));
+                }
                 CpuWindow anchorCpu = new CpuWindow(this, -1, pg ? dbName : null);
                 Measure.Result a = anchor(ctx, sc, jdbc, pg, anchorConns, anchorCpu);
                 log(String.format(Locale.ROOT, "[%s] %-18s storage limit %8.0f ops/s  p99 %.2f ms  errors %d%s",

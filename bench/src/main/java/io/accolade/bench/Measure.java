@@ -32,7 +32,37 @@ final class Measure {
         void atEnd();
     }
 
-    record Result(long ops, long errors, double seconds, Histogram hist, String firstError) {
+    /** Operations at least this long are listed by start time: a stall shows as many of them at once. */
+    static final long SLOW_MICROS = 100_000;
+
+    record Result(long ops, long errors, double seconds, Histogram hist, String firstError, List<long[]> slow) {
+        /**
+         * The slow operations grouped by the tenth of a second they started in (seconds into the measured window),
+         * with their count and the longest in ms, e.g. "3.2 s: 14 up to 412 ms"; the eight tenths with the longest
+         * operations are shown. Empty when there were none.
+         */
+        String slowSummary() {
+            java.util.TreeMap<Long, long[]> byTenth = new java.util.TreeMap<>();
+            for (long[] s : slow) {
+                long[] agg = byTenth.computeIfAbsent(s[0] / 100, k -> new long[2]);
+                agg[0]++;
+                agg[1] = Math.max(agg[1], s[1]);
+            }
+            // The eight tenths with the longest operations, in time order: enough to tell a stall from a spread.
+            java.util.Set<Long> worst = new java.util.TreeSet<>();
+            byTenth.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1])).limit(8)
+                    .forEach(e -> worst.add(e.getKey()));
+            StringBuilder sb = new StringBuilder();
+            for (long tenth : worst) {
+                long[] agg = byTenth.get(tenth);
+                sb.append(sb.isEmpty() ? "" : ", ").append(String.format(java.util.Locale.ROOT,
+                        "%.1f s: %d up to %d ms", tenth / 10.0, agg[0], agg[1] / 1000));
+            }
+            if (byTenth.size() > worst.size()) {
+                sb.append(" (").append(byTenth.size() - worst.size()).append(" more tenths of a second)");
+            }
+            return sb.toString();
+        }
         double rps() {
             return ops / seconds;
         }
@@ -80,6 +110,7 @@ final class Measure {
         AtomicLong ops = new AtomicLong();
         String[] firstError = new String[1];
         List<Thread> threads = new ArrayList<>();
+        java.util.Queue<long[]> slow = new java.util.concurrent.ConcurrentLinkedQueue<>();
         for (int i = 0; i < workers; i++) {
             Histogram h = new Histogram(60_000_000L, 3);
             hists.add(h);
@@ -112,7 +143,11 @@ final class Measure {
                         long t1 = System.nanoTime();
                         if (t0 >= measureFrom) {
                             ops.incrementAndGet();
-                            h.recordValue(Math.max(1, (t1 - t0) / 1000));
+                            long micros = Math.max(1, (t1 - t0) / 1000);
+                            h.recordValue(micros);
+                            if (micros >= SLOW_MICROS) {
+                                slow.add(new long[] {(t0 - measureFrom) / 1_000_000, micros});
+                            }
                             if (!ok) {
                                 errors.incrementAndGet();
                                 synchronized (firstError) {
@@ -149,7 +184,7 @@ final class Measure {
         }
         Histogram all = new Histogram(60_000_000L, 3);
         hists.forEach(all::add);
-        return new Result(ops.get(), errors.get(), measureSec, all, firstError[0]);
+        return new Result(ops.get(), errors.get(), measureSec, all, firstError[0], List.copyOf(slow));
     }
 
     private static void sleepUntil(long nanoTime) throws InterruptedException {
