@@ -57,11 +57,31 @@ public final class Accolade implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger("io.accolade");
     /** Group commit of metric events and Mobage writes (service.GroupCommit); -Daccolade.groupCommit=false: off. */
     static final boolean GROUP_COMMIT = !"false".equals(System.getProperty("accolade.groupCommit"));
+    /** Batches running at once on PostgreSQL (default: see {@link #groupCommit}); -Daccolade.groupCommitBatches=N. */
+    static final int GROUP_COMMIT_BATCHES = Integer.getInteger("accolade.groupCommitBatches", 0);
+    /** Units of work one batch takes at most (default: see {@link #groupCommit}); -Daccolade.groupCommitMaxBatch=N. */
+    static final int GROUP_COMMIT_MAX_BATCH = Integer.getInteger("accolade.groupCommitMaxBatch", 0);
 
     private final Config config;
     private final Database db;
     private final WebServer server;
     private final List<AutoCloseable> background;
+
+    /**
+     * How writes share transactions. SQLite has one writer: one batch at a time, of up to 32 units, since every
+     * commit is an fsync and larger batches share it more widely (`event-no-unlock` 2,586 events/s with 32 against
+     * 2,234 with 8). PostgreSQL: batches on half the pool (the rest serves reads) of up to 8 units. Its commits
+     * are cheaper, and a unit waits for the whole batch it is in: against 32, batches of 8 gave `mobage-increment`
+     * 5,536–5,743 instead of 4,447–4,672 req/s with a p99 of 16–17 instead of 23–24 ms, the events the same or
+     * better (BENCHMARKS.md, "Fourth round"). Both can be overridden for measurements.
+     */
+    private static GroupCommit groupCommit(Database db, Config config) {
+        boolean sqlite = db.engine() == Database.Engine.SQLITE;
+        int batches = sqlite ? 1
+                : GROUP_COMMIT_BATCHES > 0 ? GROUP_COMMIT_BATCHES : Math.max(1, config.dbPoolSize() / 2);
+        int maxBatch = GROUP_COMMIT_MAX_BATCH > 0 ? GROUP_COMMIT_MAX_BATCH : sqlite ? 32 : 8;
+        return new GroupCommit(db, batches, maxBatch);
+    }
 
     private Accolade(Config config, Database db, WebServer server, List<AutoCloseable> background) {
         this.config = config;
@@ -135,9 +155,7 @@ public final class Accolade implements AutoCloseable {
         ProgressRecorder recorder = new ProgressRecorder(progressStore, counterStore);
         EventService events = new EventService(db, catalogs, users, metricStore, progressStore, recorder,
                 streaks, engine, clock, config.lateEventWindow());
-        // SQLite has one writer: one batch at a time. PostgreSQL: half the pool, the rest serves reads.
-        GroupCommit groupCommit = GROUP_COMMIT ? new GroupCommit(db, db.engine() == Database.Engine.SQLITE ? 1
-                : Math.max(1, config.dbPoolSize() / 2), 32) : null;
+        GroupCommit groupCommit = GROUP_COMMIT ? groupCommit(db, config) : null;
         events.withGroupCommit(groupCommit);
         AchievementReads reads = new AchievementReads(db, catalogs, userStore, progressStore, metricStore,
                 counterStore);
