@@ -19,7 +19,8 @@ public final class Main {
      * leave its carrier. With the JDK's default of one carrier per core, both carriers of a two-core machine are often
      * inside SQLite at once, and some requests then waited over two seconds for a carrier while the rest were served:
      * `./bench/run --stores sqlite --scenarios mobage-collection,streak` showed requests of 1–2.4 s every few seconds
-     * with two carriers and none over 130 ms with four, at the same throughput (BENCHMARKS.md, "Fourth round").
+     * with two carriers and none over 130 ms with four; in a full run the database reads also gained 13–30% in
+     * throughput and the writes stayed the same (BENCHMARKS.md, "Fourth round").
      * PostgreSQL's driver waits in socket reads, where a virtual thread does unmount, and showed no such requests.
      * The property is read when the first virtual thread starts, so this must run before the server does.
      */
