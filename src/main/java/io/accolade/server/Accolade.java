@@ -72,8 +72,8 @@ public final class Accolade implements AutoCloseable {
      * commit is an fsync and larger batches share it more widely (`event-no-unlock` 2,586 events/s with 32 against
      * 2,234 with 8). PostgreSQL: batches on half the pool (the rest serves reads) of up to 8 units. Its commits
      * are cheaper, and a unit waits for the whole batch it is in: against 32, batches of 8 gave `mobage-increment`
-     * 5,536–5,743 instead of 4,447–4,672 req/s with a p99 of 16–17 instead of 23–24 ms, the events the same or
-     * better (BENCHMARKS.md, "Fourth round"). Both can be overridden for measurements.
+     * 5,536–5,743 instead of 4,447–4,672 req/s with a p99 of 16–17 instead of 23–24 ms, the events within the
+     * noise (BENCHMARKS.md, "Fourth round"). Both can be overridden for measurements.
      */
     private static GroupCommit groupCommit(Database db, Config config) {
         boolean sqlite = db.engine() == Database.Engine.SQLITE;
