@@ -2,22 +2,32 @@ package io.accolade.service;
 
 import io.accolade.store.Database;
 import io.accolade.store.DeferredCounts;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.Set;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Group commit: concurrent units of work (metric events of any users) that arrive while the database is busy run
  * together in one transaction, and each caller gets its own result only after that transaction has committed.
  *
- * <p>No thread of its own: a caller queues its unit and then, if fewer than {@code maxBatches} transactions are
- * running, becomes a leader that takes up to {@code maxBatch} queued units, runs them in one transaction and
- * completes their callers; it leads only until its own unit is done, then wakes a queued caller to lead next. Units run in (app, user) order, so two batches lock users in the
- * same order (no deadlock), and their shared counters are summed and written once at the end in the global lock
- * order ({@link DeferredCounts}). Serial per user still holds: each unit starts by locking its user, and units of
- * the same user in one batch run one after the other.
+ * <p>No thread of its own: a caller queues its unit and then, if fewer than {@code maxBatches} batches are running,
+ * becomes a leader that takes up to {@code maxBatch} queued units, runs them in one transaction and completes their
+ * callers; it leads only until its own unit is done, then wakes the oldest queued caller to lead next. Units run in
+ * (app, user) order, so two batches lock users in the same order (no deadlock), and their shared counters are summed
+ * and written once at the end in the global lock order ({@link DeferredCounts}). Serial per user still holds: each
+ * unit starts by locking its user, and units of the same user in one batch run one after the other.
+ *
+ * <p>A user is in at most one running batch. A leader leaves queued the units of users that another running batch
+ * holds and takes all queued units of each user it does take: otherwise a frequent user's second event would make a
+ * whole batch wait on the database lock of the first until that batch commits, and the two batches would run one
+ * after the other (measured in BENCHMARKS.md, "Fifth round"). Skipped units keep their place, so a user's units
+ * still run in arrival order.
  *
  * <p>If a batch fails (a refused unit, or a database error), nothing of it was committed and each unit is run again
  * alone, so one bad event never fails the others. A lone unit runs exactly as without group commit.
@@ -25,13 +35,20 @@ import java.util.concurrent.Semaphore;
 public final class GroupCommit {
     private final Database db;
     private final int maxBatch;
-    private final Semaphore leaders;
-    private final ConcurrentLinkedQueue<Pending<?>> queue = new ConcurrentLinkedQueue<>();
+    private final int maxBatches;
+    /** Guards {@link #queue}, {@link #busy} and {@link #running}; held only to pick or end a batch, never during SQL. */
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Units not yet taken by a batch, oldest first. */
+    private final ArrayDeque<Pending<?>> queue = new ArrayDeque<>();
+    /** Keys (app, user) of the units in running batches. */
+    private final Set<String> busy = new HashSet<>();
+    /** Batches running now. */
+    private int running;
 
     public GroupCommit(Database db, int maxBatches, int maxBatch) {
         this.db = db;
         this.maxBatch = maxBatch;
-        this.leaders = new Semaphore(Math.max(1, maxBatches));
+        this.maxBatches = Math.max(1, maxBatches);
     }
 
     private static final class Pending<T> {
@@ -73,30 +90,24 @@ public final class GroupCommit {
     @SuppressWarnings("unchecked")
     public <T> T run(String appId, String userId, Database.Work<T> work) {
         Pending<T> p = new Pending<>(appId + '\u0000' + userId, work);
-        queue.add(p);
+        lock.lock();
+        try {
+            queue.addLast(p);
+        } finally {
+            lock.unlock();
+        }
         while (!p.finished) {
-            // An empty queue means this unit is in a batch that is running: wait for it, do not spin.
-            if (!queue.isEmpty() && leaders.tryAcquire()) {
-                // Lead one batch, then look again: a leader leads only until its own unit is done.
-                try {
-                    List<Pending<?>> batch = new ArrayList<>();
-                    Pending<?> q;
-                    while (batch.size() < maxBatch && (q = queue.poll()) != null) {
-                        batch.add(q);
-                    }
-                    if (!batch.isEmpty()) {
-                        execute(batch);
-                    }
-                } finally {
-                    leaders.release();
-                }
-                // Every release is followed by this check, so queued units always find a leader.
-                Pending<?> next = queue.peek();
-                if (next != null) {
-                    next.wake.release();
-                }
-            } else {
+            List<Pending<?>> batch = claim();
+            if (batch == null) {
+                // Whatever stops this caller from leading (all batches running, its unit in a running batch, or only
+                // units of busy users queued) ends with a running batch, whose leader then wakes the oldest caller.
                 p.wake.acquireUninterruptibly();
+                continue;
+            }
+            try {
+                execute(batch);
+            } finally {
+                release(batch);
             }
         }
         if (p.failure != null) {
@@ -109,6 +120,49 @@ public final class GroupCommit {
             throw new IllegalStateException(p.failure);
         }
         return (T) p.result;
+    }
+
+    /** A batch for the caller to lead, or null when no batch may start now. */
+    private List<Pending<?>> claim() {
+        lock.lock();
+        try {
+            if (running >= maxBatches || queue.isEmpty()) {
+                return null;
+            }
+            List<Pending<?>> batch = new ArrayList<>();
+            for (Iterator<Pending<?>> it = queue.iterator(); it.hasNext() && batch.size() < maxBatch; ) {
+                Pending<?> q = it.next();
+                // busy holds other batches' users only: later units of a user taken here join this batch too.
+                if (!busy.contains(q.key)) {
+                    batch.add(q);
+                    it.remove();
+                }
+            }
+            if (batch.isEmpty()) {
+                return null;
+            }
+            batch.forEach(q -> busy.add(q.key));
+            running++;
+            return batch;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ends a batch and wakes the oldest queued caller, so queued units always find a leader. */
+    private void release(List<Pending<?>> batch) {
+        Pending<?> next;
+        lock.lock();
+        try {
+            batch.forEach(q -> busy.remove(q.key));
+            running--;
+            next = queue.peekFirst();
+        } finally {
+            lock.unlock();
+        }
+        if (next != null) {
+            next.wake.release();
+        }
     }
 
     private void execute(List<Pending<?>> batch) {

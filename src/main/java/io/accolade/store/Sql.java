@@ -52,7 +52,12 @@ public final class Sql {
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
     }
 
-    /** Runs one statement once per parameter row (JDBC batch). */
+    /**
+     * Runs one statement once per parameter row (JDBC batch). On PostgreSQL the driver sends an INSERT's rows as one
+     * multi-row statement ({@code reWriteBatchedInserts}), so the rows of one batch must not meet the same conflict
+     * key twice: an {@code ON CONFLICT DO UPDATE} refuses to change a row twice in one statement. Every caller writes
+     * distinct keys (a user's changed records, summed counters, two different streak lengths).
+     */
     public static void batch(Connection c, String sql, List<Object[]> rows) {
         if (rows.isEmpty()) {
             return;

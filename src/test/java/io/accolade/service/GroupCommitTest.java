@@ -8,13 +8,20 @@ import io.accolade.store.Database;
 import io.accolade.support.StoreKind;
 import io.accolade.support.Stores;
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -95,6 +102,79 @@ class GroupCommitTest {
             if (schema != null) {
                 Stores.dropSchema(schema);
             }
+        }
+    }
+
+    /**
+     * A user is in one running batch at a time. While a batch holds user X (here: it waits inside its transaction,
+     * holding X's row lock), X's next unit stays queued and a unit of another user Y starts a batch of its own and
+     * commits. Had X's second unit joined Y's batch, that batch would wait on X's lock until the first one
+     * commits. PostgreSQL only: SQLite has one writer, so its batches never overlap.
+     */
+    @Test
+    void aUserInARunningBatchDoesNotHoldUpTheNextBatch() throws Exception {
+        Assumptions.assumeTrue(Stores.isCi() || Stores.pgReachable(), "PostgreSQL not reachable (CI=true requires it)");
+        String schema = Stores.createSchema();
+        try (Database db = Database.postgres(Stores.schemaUrl(schema), Optional.of(Stores.PG_USER),
+                Optional.ofNullable(Stores.PG_PASSWORD), 4, Duration.ofSeconds(30))) {
+            db.migrate();
+            GroupCommit group = new GroupCommit(db, 2, 8);
+            CountDownLatch firstInside = new CountDownLatch(1);
+            CountDownLatch releaseFirst = new CountDownLatch(1);
+            // Each unit locks its user's row (a counter row stands in for the users row the engine locks).
+            Database.Work<String> x1 = c -> {
+                lockRow(c, "X");
+                firstInside.countDown();
+                await(releaseFirst);
+                return "x1";
+            };
+            Database.Work<String> x2 = c -> {
+                lockRow(c, "X");
+                return "x2";
+            };
+            Database.Work<String> y = c -> {
+                lockRow(c, "Y");
+                return "y";
+            };
+            var first = CompletableFuture.supplyAsync(() -> group.run("app", "X", x1), VIRTUAL);
+            assertThat(firstInside.await(10, TimeUnit.SECONDS)).isTrue();
+            var secondOfX = CompletableFuture.supplyAsync(() -> group.run("app", "X", x2), VIRTUAL);
+            // X's second unit is queued (parked) before Y arrives, so a leader sees both.
+            Thread.sleep(200);
+            var other = CompletableFuture.supplyAsync(() -> group.run("app", "Y", y), VIRTUAL);
+            assertThat(other.get(10, TimeUnit.SECONDS)).as("Y commits while X's first batch runs").isEqualTo("y");
+            assertThat(secondOfX).as("X's second unit waits for the first").isNotDone();
+            releaseFirst.countDown();
+            assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("x1");
+            assertThat(secondOfX.get(10, TimeUnit.SECONDS)).isEqualTo("x2");
+            Map<String, Long> all = db.read(c -> new CounterStore().all(c, "app"));
+            assertThat(all).containsEntry("lock:X", 2L).containsEntry("lock:Y", 1L);
+        } finally {
+            Stores.dropSchema(schema);
+        }
+    }
+
+    private static final java.util.concurrent.Executor VIRTUAL = r -> Thread.ofVirtual().start(r);
+
+    /** Adds 1 to the counter row "lock:{user}", which holds that row's lock until the transaction ends. */
+    private static void lockRow(Connection c, String user) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO counters (app_id, counter, slot, value) "
+                + "VALUES ('app', ?, 0, 1) ON CONFLICT (app_id, counter, slot) DO UPDATE SET value = counters.value + 1")) {
+            ps.setString(1, "lock:" + user);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(20, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the test never released the first batch");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 }

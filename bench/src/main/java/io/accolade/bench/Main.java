@@ -41,6 +41,8 @@ public final class Main {
         String pgBase = "jdbc:postgresql://127.0.0.1:5432/";
         String pgUser = "postgres";
         String pgPassword = null;
+        /** Extra JDBC URL parameters for the server and the anchors alike, e.g. "reWriteBatchedInserts=false". */
+        String pgParams = "";
         int poolSize = 2 * Runtime.getRuntime().availableProcessors() + 1;   // the server's default
         int anchorConnections = -1;
         /** Where the anchors run their SQL: "server" (as the server does: PostgreSQL transactions on platform
@@ -72,6 +74,8 @@ public final class Main {
               --java-opts "…"            ACCOLADE_JAVA_OPTS for the server (e.g. -Xmx512m)
               --zipf S                   skew of user choice (default 0.8)
               --pg-url URL --pg-user U --pg-password P   PostgreSQL server (default jdbc:postgresql://127.0.0.1:5432/, postgres)
+              --pg-params "a=b&c=d"      JDBC URL parameters for the server and the anchors alike, over the
+                                         defaults (e.g. reWriteBatchedInserts=false for an A/B of the server's)
               --label TEXT --out FILE    a label for the run; where to append the markdown table
               --keep                     keep the benchmark databases / data directories
               --load-only                seed (or check) the data set and stop (with --scale: load it once)
@@ -100,6 +104,7 @@ public final class Main {
                 case "--pg-url" -> { o.pgBase = v.endsWith("/") ? v : v + "/"; i++; }
                 case "--pg-user" -> { o.pgUser = v; i++; }
                 case "--pg-password" -> { o.pgPassword = v; i++; }
+                case "--pg-params" -> { o.pgParams = v; i++; }
                 case "--pool-size" -> { o.poolSize = Integer.parseInt(v); i++; }
                 case "--anchor-connections" -> { o.anchorConnections = Integer.parseInt(v); i++; }
                 case "--anchor-threads" -> {
@@ -175,7 +180,11 @@ public final class Main {
                 }
             }
         }
+        // The anchors connect as the server does (store/Database#withPgDefaults: untyped strings, batched inserts
+        // rewritten into multi-row INSERTs); --pg-params comes last, and pgjdbc takes a parameter's last value.
+        String extra = o.pgParams.isEmpty() ? "" : "&" + o.pgParams;
         String jdbc = pg ? o.pgBase + dbName + "?stringtype=unspecified&ApplicationName=accolade-bench"
+                        + "&reWriteBatchedInserts=true" + extra
                 : "jdbc:sqlite:" + dataDir.resolve("accolade.db") + "?journal_mode=WAL&synchronous=FULL"
                         + "&busy_timeout=10000&foreign_keys=false";
         Map<String, String> env = new LinkedHashMap<>();
@@ -183,7 +192,7 @@ public final class Main {
         env.put("ACCOLADE_DB_POOL_SIZE", String.valueOf(o.poolSize));
         env.put("ACCOLADE_JAVA_OPTS", o.javaOpts);
         if (pg) {
-            env.put("ACCOLADE_DB_URL", o.pgBase + dbName);
+            env.put("ACCOLADE_DB_URL", o.pgBase + dbName + (o.pgParams.isEmpty() ? "" : "?" + o.pgParams));
             env.put("ACCOLADE_DB_USER", o.pgUser);
             if (o.pgPassword != null) {
                 env.put("ACCOLADE_DB_PASSWORD", o.pgPassword);
