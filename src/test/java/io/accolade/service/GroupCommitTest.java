@@ -7,7 +7,6 @@ import io.accolade.store.CounterStore;
 import io.accolade.store.Database;
 import io.accolade.support.StoreKind;
 import io.accolade.support.Stores;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -15,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -38,12 +36,8 @@ class GroupCommitTest {
     @ParameterizedTest
     @MethodSource("stores")
     void concurrentUnitsShareTransactionsAndAFailureStaysAlone(StoreKind kind) throws Exception {
-        String schema = kind == StoreKind.POSTGRES ? Stores.createSchema() : null;
-        try (Database db = kind == StoreKind.POSTGRES
-                ? Database.postgres(Stores.schemaUrl(schema), Optional.of(Stores.PG_USER),
-                        Optional.ofNullable(Stores.PG_PASSWORD), 8, Duration.ofSeconds(10))
-                : Database.sqlite(Files.createTempDirectory("gc"), 4, Duration.ofSeconds(10))) {
-            db.migrate();
+        try (Stores.Fresh fresh = Stores.fresh(kind, kind == StoreKind.POSTGRES ? 8 : 4, Duration.ofSeconds(10))) {
+            Database db = fresh.db();
             CounterStore counters = new CounterStore();
             GroupCommit group = new GroupCommit(db, 6, 8);
             int n = 200;
@@ -98,10 +92,6 @@ class GroupCommitTest {
             // Units ran in shared transactions: fewer transactions than units would mean runs == n plus the batch
             // of the refused unit run again alone; in any case every unit ran at least once.
             assertThat(runs.get()).isGreaterThanOrEqualTo(n);
-        } finally {
-            if (schema != null) {
-                Stores.dropSchema(schema);
-            }
         }
     }
 
@@ -114,10 +104,8 @@ class GroupCommitTest {
     @Test
     void aUserInARunningBatchDoesNotHoldUpTheNextBatch() throws Exception {
         Assumptions.assumeTrue(Stores.isCi() || Stores.pgReachable(), "PostgreSQL not reachable (CI=true requires it)");
-        String schema = Stores.createSchema();
-        try (Database db = Database.postgres(Stores.schemaUrl(schema), Optional.of(Stores.PG_USER),
-                Optional.ofNullable(Stores.PG_PASSWORD), 4, Duration.ofSeconds(30))) {
-            db.migrate();
+        try (Stores.Fresh fresh = Stores.fresh(StoreKind.POSTGRES, 4, Duration.ofSeconds(30))) {
+            Database db = fresh.db();
             GroupCommit group = new GroupCommit(db, 2, 8);
             CountDownLatch firstInside = new CountDownLatch(1);
             CountDownLatch releaseFirst = new CountDownLatch(1);
@@ -149,8 +137,6 @@ class GroupCommitTest {
             assertThat(secondOfX.get(10, TimeUnit.SECONDS)).isEqualTo("x2");
             Map<String, Long> all = db.read(c -> new CounterStore().all(c, "app"));
             assertThat(all).containsEntry("lock:X", 2L).containsEntry("lock:Y", 1L);
-        } finally {
-            Stores.dropSchema(schema);
         }
     }
 

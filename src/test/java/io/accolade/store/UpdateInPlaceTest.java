@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.accolade.domain.Progress;
 import io.accolade.domain.ProgressState;
+import io.accolade.support.StoreKind;
 import io.accolade.support.Stores;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -24,10 +24,8 @@ class UpdateInPlaceTest {
     @Test
     void aProgressUpdateStaysOnItsPageInATableFilledInOneGo() throws Exception {
         Assumptions.assumeTrue(Stores.isCi() || Stores.pgReachable(), "PostgreSQL not reachable (CI=true requires it)");
-        String schema = Stores.createSchema();
-        try (Database db = Database.postgres(Stores.schemaUrl(schema), Optional.of(Stores.PG_USER),
-                Optional.ofNullable(Stores.PG_PASSWORD), 2, Duration.ofSeconds(10))) {
-            db.migrate();
+        try (Stores.Fresh fresh = Stores.fresh(StoreKind.POSTGRES, 2, Duration.ofSeconds(10))) {
+            Database db = fresh.db();
             assertThat(reloptions(db, "progress")).contains("fillfactor=85");
             assertThat(reloptions(db, "users")).contains("fillfactor=80");
             assertThat(reloptions(db, "metric_totals")).contains("fillfactor=80");
@@ -70,8 +68,6 @@ class UpdateInPlaceTest {
             assertThat(records)
                     .filteredOn(p -> p.achievementKey().equals("k1"))
                     .singleElement().extracting(Progress::steps).isEqualTo(1L);
-        } finally {
-            Stores.dropSchema(schema);
         }
     }
 

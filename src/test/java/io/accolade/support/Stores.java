@@ -1,10 +1,15 @@
 package io.accolade.support;
 
+import io.accolade.store.Database;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -55,6 +60,47 @@ public final class Stores {
 
     public static String schemaUrl(String schema) {
         return PG_URL + (PG_URL.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    }
+
+    /** A migrated database of a store test's own; closing it drops its PostgreSQL schema. */
+    public record Fresh(Database db, String schema) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                db.close();
+            } finally {
+                if (schema != null) {
+                    dropSchema(schema);
+                }
+            }
+        }
+    }
+
+    /** A fresh schema on PostgreSQL, a temporary directory on SQLite, with the migrations applied. */
+    public static Fresh fresh(StoreKind kind, int poolSize, Duration timeout) throws IOException {
+        if (kind == StoreKind.SQLITE) {
+            Database db = Database.sqlite(Files.createTempDirectory("accolade-store"), poolSize, timeout);
+            return migrated(new Fresh(db, null));
+        }
+        String schema = createSchema();
+        try {
+            Database db = Database.postgres(schemaUrl(schema), Optional.of(PG_USER), Optional.ofNullable(PG_PASSWORD),
+                    poolSize, timeout);
+            return migrated(new Fresh(db, schema));
+        } catch (RuntimeException e) {
+            dropSchema(schema);
+            throw e;
+        }
+    }
+
+    private static Fresh migrated(Fresh f) {
+        try {
+            f.db().migrate();
+            return f;
+        } catch (RuntimeException e) {
+            f.close();
+            throw e;
+        }
     }
 
     public static void dropSchema(String schema) {
