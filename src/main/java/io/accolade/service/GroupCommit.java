@@ -18,10 +18,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>No thread of its own: a caller queues its unit and then, if fewer than {@code maxBatches} batches are running,
  * becomes a leader that takes up to {@code maxBatch} queued units, runs them in one transaction and completes their
- * callers; it leads only until its own unit is done, then wakes the oldest queued caller to lead next. Units run in
- * (app, user) order, so two batches lock users in the same order (no deadlock), and their shared counters are summed
- * and written once at the end in the global lock order ({@link DeferredCounts}). Serial per user still holds: each
- * unit starts by locking its user, and units of the same user in one batch run one after the other.
+ * callers; it leads only until its own unit is done, and after each batch it wakes the oldest queued caller to lead
+ * next. Units run in (app, user) order, so two batches lock users in the same order (no deadlock), and their shared
+ * counters are summed and written once at the end in the global lock order ({@link DeferredCounts}). Serial per user
+ * still holds: each unit starts by locking its user, and units of the same user in one batch run one after the other.
  *
  * <p>A user is in at most one running batch. A leader leaves queued the units of users that another running batch
  * holds and takes all queued units of each user it does take: otherwise a frequent user's second event would make a
