@@ -53,8 +53,8 @@ public final class Sql {
     }
 
     /**
-     * Runs one statement once per parameter row (JDBC batch). On PostgreSQL the driver sends an INSERT's rows as one
-     * multi-row statement ({@code reWriteBatchedInserts}), so the rows of one batch must not meet the same conflict
+     * Runs one statement once per parameter row (JDBC batch). On PostgreSQL the driver sends an INSERT's rows as
+     * multi-row statements ({@code reWriteBatchedInserts}), so the rows of one batch must not meet the same conflict
      * key twice: an {@code ON CONFLICT DO UPDATE} refuses to change a row twice in one statement. Every caller writes
      * distinct keys (a user's changed records, summed counters, two different streak lengths).
      */
