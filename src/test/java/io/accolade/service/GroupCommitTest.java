@@ -98,8 +98,9 @@ class GroupCommitTest {
     /**
      * A user is in one running batch at a time. While a batch holds user X (here: it waits inside its transaction,
      * holding X's row lock), X's next unit stays queued and a unit of another user Y starts a batch of its own and
-     * commits. Had X's second unit joined Y's batch, that batch would wait on X's lock until the first one
-     * commits. PostgreSQL only: SQLite has one writer, so its batches never overlap.
+     * commits. The old leader let X's second unit start the second batch (or join Y's), which then waited on X's
+     * lock until the first batch committed, and Y with it. PostgreSQL only: SQLite has one writer, so its batches
+     * never overlap.
      */
     @Test
     void aUserInARunningBatchDoesNotHoldUpTheNextBatch() throws Exception {
