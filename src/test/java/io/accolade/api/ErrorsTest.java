@@ -110,4 +110,19 @@ class ErrorsTest extends ServerTest {
         }
         assertThat(http().get("/health").header("X-Request-Id")).isNotBlank();
     }
+
+    @Test
+    void requestIdsAreDistinctPerRequestShareTheNodesPrefixAndAClientsOwnIsKept() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            ids.add(http().get("/health/live").header("X-Request-Id"));
+        }
+        assertThat(ids).doesNotHaveDuplicates().allMatch(id -> id.matches("[0-9a-f]{12}-[0-9a-f]+"));
+        assertThat(ids).extracting(id -> id.substring(0, 12)).containsOnly(ids.getFirst().substring(0, 12));
+        assertThat(http().with("X-Request-Id", "trace-42").get("/health/live").header("X-Request-Id"))
+                .isEqualTo("trace-42");
+        // Not an id: answered with a fresh one, not echoed.
+        assertThat(http().with("X-Request-Id", "a b").get("/health/live").header("X-Request-Id"))
+                .matches("[0-9a-f]{12}-[0-9a-f]+");
+    }
 }
