@@ -129,7 +129,7 @@ public final class MobageService {
                     if (visible(catalog, achievementKey).isEmpty()) {
                         throw Rejection.achievementNotFound(achievementKey);
                     }
-                    return progress.forUsers(c, appId, List.of(userId), List.of(achievementKey));
+                    return progress.forUsers(c, appId, List.of(userId), List.of(achievementKey), null);
                 }).stream()
                 .findFirst()
                 .map(r -> new UserAchievement(r.userId(), r.progress()))
@@ -154,7 +154,7 @@ public final class MobageService {
             if (userIds.size() == 1) {
                 requireUser(c, appId, userIds.getFirst());
             }
-            return progress.forUsers(c, appId, userIds, asked);
+            return progress.forUsers(c, appId, userIds, asked, q.state().orElse(null));
         });
         // The default order (users as asked, then achievements as asked or defined) as one number per record, so
         // that sorting looks nothing up; records of achievements that are not visible have no rank and drop out.
@@ -184,7 +184,7 @@ public final class MobageService {
             if (userIds.size() == 1) {
                 requireUser(c, appId, userIds.getFirst());
             }
-            return progress.forFriendsOf(c, appId, userIds, keys);
+            return progress.forFriendsOf(c, appId, userIds, keys, q.state().orElse(null));
         });
         Map<String, Integer> keyRank = ranks(keys);
         Comparator<UserAchievement> order = Comparator
@@ -197,7 +197,7 @@ public final class MobageService {
     }
 
     /**
-     * Filter (state, and updatedSince when it applies), sort (stable, so records the sort key ties keep the
+     * Filter (state, which the store has already applied to the rows it read, and updatedSince when it applies), sort (stable, so records the sort key ties keep the
      * default order), then page.
      */
     private static Page<UserAchievement> page(List<UserAchievement> inDefaultOrder, Query q) {

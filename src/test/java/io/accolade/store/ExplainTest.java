@@ -177,8 +177,9 @@ class ExplainTest {
         metrics.claimIdempotencyKey(c, app, user, "m1", "k1234", "ev-new", now);
         metrics.idempotentEvent(c, app, user, "m1", "k1234");
         List<Progress> mine = progress.forUser(c, app, user);
-        progress.forUsers(c, app, List.of(user, "user99"), null);
-        progress.forUsers(c, app, List.of(user), List.of("ach1", "ach2"));
+        progress.forUsers(c, app, List.of(user, "user99"), null, null);
+        progress.forUsers(c, app, List.of(user), null, ProgressState.UNLOCKED);
+        progress.forUsers(c, app, List.of(user), List.of("ach1", "ach2"), null);
         Progress p = mine.getFirst();
         progress.save(c, app, user, List.of(p.withSteps(p.steps() + 1, now),
                 new Progress("ach-new", ProgressState.REVEALED, 0, 0, 0, null, null, null, now, now)));
@@ -285,7 +286,8 @@ class ExplainTest {
             tokens.revoke(c, app, "f".repeat(64), now);
             friends.friendsOf(c, app, user);
             friends.add(c, app, user, "user99", now);
-            progress.forFriendsOf(c, app, List.of(user), List.of("ach1", "ach2"));
+            progress.forFriendsOf(c, app, List.of(user), List.of("ach1", "ach2"), null);
+            progress.forFriendsOf(c, app, List.of(user), List.of("ach1", "ach2"), ProgressState.REVEALED);
         }
     }
 }

@@ -227,6 +227,8 @@ final class Scenarios {
             + "access_tokens WHERE token_hash = ?";
     static final String PROGRESS_OF_USERS = "SELECT " + PROGRESS_COLUMNS + " FROM progress WHERE app_id = ? AND "
             + "user_id IN (?)";
+    /** A collection read filtered by state: the store applies the filter. */
+    static final String PROGRESS_OF_USERS_IN_STATE = PROGRESS_OF_USERS + " AND state = ?";
 
     /** PostgreSQL returns JSONB as {@code "key": value} (with a space), SQLite returns the text as written. */
     private static final Pattern SETTLED = Pattern.compile("\"settledThrough\":\\s*\"([0-9-]+)\"");
@@ -366,7 +368,8 @@ final class Scenarios {
         String user = Dataset.userId(u);
         drain(c, FIND_TOKEN, ctx.tokenHashes[u]);
         drain(c, FIND_USER, Dataset.APP, user);
-        drain(c, PROGRESS_OF_USERS, Dataset.APP, user);
+        String state = r.nextInt(4) == 0 ? "REVEALED" : "UNLOCKED"; // as mobageCollection draws it
+        drain(c, PROGRESS_OF_USERS_IN_STATE, Dataset.APP, user, state);
     }
 
     // ---- JDBC helpers (bind like store/Sql.java) -----------------------------------------------------------------

@@ -16,11 +16,8 @@ import io.accolade.http.Fields;
 import io.accolade.http.Json;
 import io.accolade.http.Times;
 import io.accolade.service.AchievementReads;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -78,7 +75,7 @@ final class TrophyJson {
     private static final ConcurrentHashMap<Catalog, ConcurrentHashMap<String, byte[]>> PREFIXES =
             new ConcurrentHashMap<>();
 
-    static byte[] achievementPrefix(Achievement a, Catalog catalog) {
+    private static ConcurrentHashMap<String, byte[]> prefixes(Catalog catalog) {
         ConcurrentHashMap<String, byte[]> perCatalog = PREFIXES.get(catalog);
         if (perCatalog == null) {
             if (PREFIXES.size() >= 64) {
@@ -86,7 +83,12 @@ final class TrophyJson {
             }
             perCatalog = PREFIXES.computeIfAbsent(catalog, k -> new ConcurrentHashMap<>());
         }
-        return perCatalog.computeIfAbsent(a.key(), k -> {
+        return perCatalog;
+    }
+
+    private static byte[] prefix(ConcurrentHashMap<String, byte[]> perCatalog, Achievement a, Catalog catalog) {
+        byte[] cached = perCatalog.get(a.key());
+        return cached != null ? cached : perCatalog.computeIfAbsent(a.key(), k -> {
             byte[] full = Json.write(achievement(a, catalog));
             return Arrays.copyOf(full, full.length - 1);
         });
@@ -97,31 +99,77 @@ final class TrophyJson {
      * {@code completions} and {@code rarity}: the same bytes as {@code withStats(userAchievement(...))} per item.
      */
     static byte[] statsArray(List<AchievementReads.Stat> stats, Catalog catalog, boolean withUser) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, stats.size() * 400));
-        out.write('[');
-        StringBuilder tail = new StringBuilder(96);
+        // Bytes are appended straight to one array (no StringBuilder, String and UTF-8 copy per item): with the
+        // per-catalog prefixes, what is left per item is a few numbers, which are ASCII.
+        ConcurrentHashMap<String, byte[]> prefixes = prefixes(catalog);
+        Ascii out = new Ascii(Math.max(64, stats.size() * 400));
+        out.add('[');
         for (int i = 0; i < stats.size(); i++) {
             AchievementReads.Stat s = stats.get(i);
             if (i > 0) {
-                out.write(',');
+                out.add(',');
             }
-            out.writeBytes(achievementPrefix(s.achievement(), catalog));
-            tail.setLength(0);
+            out.add(prefix(prefixes, s.achievement(), catalog));
             if (withUser) {
-                String at = s.progress() == null ? null : Times.isoOrNull(s.progress().firstUnlockedAt());
-                tail.append(",\"achievedAt\":");
+                out.add(",\"achievedAt\":");
+                Long at = s.progress() == null ? null : s.progress().firstUnlockedAt();
                 if (at == null) {
-                    tail.append("null");
+                    out.add("null");
                 } else {
-                    tail.append('"').append(JsonStringEncoder.getInstance().quoteAsString(at)).append('"');
+                    out.add('"').add(Times.iso(at)).add('"'); // digits, '-', ':', '.', 'T', 'Z': nothing to escape
                 }
             }
-            tail.append(",\"completions\":").append(s.completions());
-            tail.append(",\"rarity\":").append(number(s.rarity()).asText()).append('}');
-            out.writeBytes(tail.toString().getBytes(StandardCharsets.UTF_8));
+            out.add(",\"completions\":").add(Long.toString(s.completions()));
+            out.add(",\"rarity\":").add(number(s.rarity()).asText()).add('}');
         }
-        out.write(']');
-        return out.toByteArray();
+        out.add(']');
+        return out.bytes();
+    }
+
+    /** A growing byte array for JSON whose dynamic parts are ASCII (the static parts come as UTF-8 bytes). */
+    private static final class Ascii {
+        private byte[] buf;
+        private int size;
+
+        Ascii(int capacity) {
+            buf = new byte[capacity];
+        }
+
+        private void room(int n) {
+            if (size + n > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + n));
+            }
+        }
+
+        Ascii add(char c) {
+            room(1);
+            buf[size++] = (byte) c;
+            return this;
+        }
+
+        /** {@code s} must be ASCII (checked: a wrong byte here would be invalid JSON). */
+        Ascii add(String s) {
+            room(s.length());
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c > 0x7f) {
+                    throw new IllegalArgumentException("not ASCII: " + s);
+                }
+                buf[size++] = (byte) c;
+            }
+            return this;
+        }
+
+        Ascii add(byte[] b) {
+            room(b.length);
+            System.arraycopy(b, 0, buf, size, b.length);
+            size += b.length;
+            return this;
+        }
+
+        byte[] bytes() {
+            return Arrays.copyOf(buf, size);
+        }
     }
 
     /** UserAchievementResponse: plus {@code achievedAt} (null when not completed). */

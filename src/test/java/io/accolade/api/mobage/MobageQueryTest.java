@@ -93,6 +93,32 @@ class MobageQueryTest extends ServerTest {
     }
 
     @Test
+    void aStateFilterCountsAndPagesOnlyTheMatchingRecordsOfSeveralUsersAndOfFriends() {
+        m.users("f1", "f2", "f3");
+        m.friends("f1", List.of("f2", "f3"));
+        m.as("f2").put(MINE + "/a1?fields=state", Map.of("state", "UNLOCKED"));
+        m.as("f2").put(MINE + "/a2?fields=state", Map.of("state", "REVEALED"));
+        m.as("f3").put(MINE + "/a2?fields=state", Map.of("state", "UNLOCKED"));
+        m.as("f3").put(MINE + "/a3?fields=state", Map.of("state", "UNLOCKED"));
+        Http f1 = m.as("f1");
+
+        var friends = f1.get(BASE + "/people/@me/@friends/achievements/@app/a1,a2,a3?filterBy=state"
+                + "&filterValue=UNLOCKED&count=2&startIndex=2").json();
+        assertThat(friends.get("totalResults").asInt()).isEqualTo(3);
+        assertThat(friends.get("entry")).hasSize(2);
+        assertThat(friends.get("entry").findValuesAsText("userId")).containsExactly("f3", "f3");
+        assertThat(friends.get("entry").findValuesAsText("achievementId")).containsExactly("a2", "a3");
+
+        var revealed = f1.get(BASE + "/people/f2,f3/@self/achievements/@app?filterBy=state&filterValue=REVEALED")
+                .json();
+        assertThat(revealed.get("totalResults").asInt()).isEqualTo(1);
+        assertThat(revealed.get("entry").findValuesAsText("userId")).containsExactly("f2");
+        assertThat(revealed.get("entry").findValuesAsText("achievementId")).containsExactly("a2");
+        assertThat(f1.get(BASE + "/people/f2,f3/@self/achievements/@app/a1?filterBy=state&filterValue=REVEALED")
+                .json().get("totalResults").asInt()).isZero();
+    }
+
+    @Test
     void sortParametersGoTogether() {
         assertQueryNames("sortBy=updated", "sortOrder");
         assertQueryNames("sortOrder=ascending", "sortBy");
