@@ -74,8 +74,9 @@ public final class Accolade implements AutoCloseable {
      * are cheaper, and a unit waits for the whole batch it is in: against 32, batches of 8 gave `mobage-increment`
      * 5,536–5,743 instead of 4,447–4,672 req/s with a p99 of 16–17 instead of 23–24 ms, the events within the
      * noise (BENCHMARKS.md, "Fourth round"). Three batches on a pool of 5 wrote 9-10% more in the fifth round's
-     * write-only runs, but leave the reads two connections, which no scenario of the benchmark measures yet. Both can
-     * be overridden for measurements.
+     * write-only runs, but leave the reads two connections: in the sixth round's `mixed` scenario (half events, half
+     * reads) they wrote no more and tripled the reads' p50 (3.5 to 10-11 ms) and doubled their p99 (15 to 31-37 ms),
+     * so half the pool stays the default. Both can be overridden for measurements.
      */
     private static GroupCommit groupCommit(Database db, Config config) {
         boolean sqlite = db.engine() == Database.Engine.SQLITE;

@@ -59,7 +59,7 @@ public final class Main {
             bench/run [options]   builds the server and this benchmark, then measures (see BENCHMARKS.md)
               --stores postgres,sqlite   stores to run (default both)
               --scenarios a,b            scenarios (default all): event-no-unlock, event-chain, user-achievements,
-                                         achievements, mobage-increment, mobage-collection, streak
+                                         achievements, mobage-increment, mobage-collection, streak, mixed
               --warmup S --duration S    seconds of warm-up and of measurement per scenario (default 5 and 15)
               --connections N            concurrent connections / workers (default 64)
               --users N                  seeded users (default 10000)
@@ -267,6 +267,12 @@ public final class Main {
                 log(String.format(Locale.ROOT, "[%s] %-18s storage limit %8.0f ops/s  p99 %.2f ms  errors %d%s",
                         store, sc.name(), a.rps(), a.ms(99), a.errors(),
                         a.firstError() == null ? "" : " (first: " + a.firstError() + ")"));
+                if (!sc.mix().isEmpty()) {
+                    String parts = String.format(Locale.ROOT, "[%s] %s: server %s; storage limit %s", store,
+                            sc.name(), r.byKind(), a.byKind());
+                    log(parts);
+                    notes.add(parts);
+                }
                 rows.add(new Report.Row(sc, store, r, live, a, rss[0], pg ? anchorConns : -1,
                         httpCpu.serverMs * 1000 / r.ops(), httpCpu.pgMs * 1000 / r.ops(),
                         anchorCpu.pgMs * 1000 / a.ops(), httpCpu.clientMs * 1000 / r.ops(),
@@ -426,11 +432,19 @@ public final class Main {
             return Measure.run(o.connections, o.warmup, o.duration, sc.name().hashCode(), index ->
                     new Measure.Worker() {
                         final RawHttp conn = new RawHttp(ctx.host, ctx.port);
+                        int kind;
 
                         @Override
                         public boolean op(SplittableRandom r, long seq) throws Exception {
-                            RawHttp.Response res = conn.exchange(sc.http().request(ctx, r, index, seq), true);
-                            return sc.check().ok(res);
+                            Scenarios.Scenario one = sc.pick(r);
+                            kind = one.write() ? Measure.WRITE : Measure.READ;
+                            RawHttp.Response res = conn.exchange(one.http().request(ctx, r, index, seq), true);
+                            return one.check().ok(res);
+                        }
+
+                        @Override
+                        public int lastKind() {
+                            return kind;
                         }
 
                         @Override
@@ -458,35 +472,84 @@ public final class Main {
      */
     private Measure.Result anchor(Scenarios.Ctx ctx, Scenarios.Scenario sc, String jdbc, boolean pg,
                                   int pgConns, CpuWindow cpu) throws Exception {
-        int n = pg ? pgConns : sc.write() ? 1 : Math.max(2, Math.min(o.poolSize, 8));
-        BlockingQueue<Connection> pool = new ArrayBlockingQueue<>(n, true); // fair: FIFO hand-off, no barging
+        boolean writes = sc.write();
+        boolean reads = !sc.write() || !sc.mix().isEmpty();
+        // PostgreSQL: one pool for reads and writes, like the server's. SQLite: its single writer connection, and the
+        // reader pool for reads (a mix has both).
+        BlockingQueue<Connection> readPool = null;
+        BlockingQueue<Connection> writePool = null;
+        if (pg) {
+            readPool = writePool = connections(pgConns, () -> DriverManager.getConnection(jdbc, o.pgUser,
+                    o.pgPassword));
+        } else {
+            if (writes) {
+                writePool = connections(1, () -> DriverManager.getConnection(jdbc + "&transaction_mode=IMMEDIATE"));
+            }
+            if (reads) {
+                readPool = connections(Math.max(2, Math.min(o.poolSize, 8)), () -> DriverManager.getConnection(jdbc));
+            }
+        }
         boolean platform = switch (o.anchorThreads) {
             case "platform" -> true;
             case "virtual" -> false;
-            default -> pg && sc.write();
+            default -> pg && writes;
         };
+        int threadCount = pg ? pgConns : (writes ? 1 : 0) + (reads ? readPool.size() : 0);
         java.util.concurrent.ExecutorService threads = platform
-                ? java.util.concurrent.Executors.newFixedThreadPool(n) : null;
+                ? java.util.concurrent.Executors.newFixedThreadPool(threadCount) : null;
+        BlockingQueue<Connection> rp = readPool;
+        BlockingQueue<Connection> wp = writePool;
         try {
-            for (int i = 0; i < n; i++) {
-                pool.add(pg ? DriverManager.getConnection(jdbc, o.pgUser, o.pgPassword)
-                        : DriverManager.getConnection(sc.write() ? jdbc + "&transaction_mode=IMMEDIATE" : jdbc));
-            }
             return Measure.run(o.connections, o.warmup, o.duration, sc.name().hashCode() + 1, index ->
-                    (r, seq) -> {
-                        if (threads == null) {
-                            return once(sc, ctx, pool, r, index, seq);
+                    new Measure.Worker() {
+                        int kind;
+
+                        @Override
+                        public boolean op(SplittableRandom r, long seq) throws Exception {
+                            Scenarios.Scenario one = sc.pick(r);
+                            kind = one.write() ? Measure.WRITE : Measure.READ;
+                            BlockingQueue<Connection> pool = one.write() ? wp : rp;
+                            // Transactions on the platform threads, as the server does; with "platform", all SQL.
+                            if (threads == null || !one.write() && !"platform".equals(o.anchorThreads)) {
+                                return once(one, ctx, pool, r, index, seq);
+                            }
+                            try {
+                                return threads.submit(() -> once(one, ctx, pool, r, index, seq)).get();
+                            } catch (java.util.concurrent.ExecutionException e) {
+                                throw e.getCause() instanceof Exception x ? x : e;
+                            }
                         }
-                        try {
-                            return threads.submit(() -> once(sc, ctx, pool, r, index, seq)).get();
-                        } catch (java.util.concurrent.ExecutionException e) {
-                            throw e.getCause() instanceof Exception x ? x : e;
+
+                        @Override
+                        public int lastKind() {
+                            return kind;
                         }
                     }, cpu, true);
         } finally {
             if (threads != null) {
                 threads.shutdown();
             }
+            closeAll(readPool);
+            if (writePool != readPool) {
+                closeAll(writePool);
+            }
+        }
+    }
+
+    private interface Opener {
+        Connection open() throws SQLException;
+    }
+
+    private static BlockingQueue<Connection> connections(int n, Opener opener) throws SQLException {
+        BlockingQueue<Connection> pool = new ArrayBlockingQueue<>(n, true); // fair: FIFO hand-off, no barging
+        for (int i = 0; i < n; i++) {
+            pool.add(opener.open());
+        }
+        return pool;
+    }
+
+    private static void closeAll(BlockingQueue<Connection> pool) throws SQLException {
+        if (pool != null) {
             for (Connection c : pool) {
                 c.close();
             }

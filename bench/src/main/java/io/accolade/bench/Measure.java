@@ -16,6 +16,11 @@ final class Measure {
     interface Worker extends AutoCloseable {
         boolean op(SplittableRandom r, long seq) throws Exception;
 
+        /** What the last operation was, for a mix: {@link #READ} or {@link #WRITE}; the latencies are kept apart. */
+        default int lastKind() {
+            return READ;
+        }
+
         @Override
         default void close() throws Exception {
         }
@@ -32,10 +37,14 @@ final class Measure {
         void atEnd();
     }
 
+    static final int READ = 0;
+    static final int WRITE = 1;
+
     /** Operations at least this long are listed by start time: a stall shows as many of them at once. */
     static final long SLOW_MICROS = 100_000;
 
-    record Result(long ops, long errors, double seconds, Histogram hist, String firstError, List<long[]> slow) {
+    record Result(long ops, long errors, double seconds, Histogram hist, String firstError, List<long[]> slow,
+                  Histogram reads, Histogram writes) {
         /**
          * The slow operations grouped by the tenth of a second they started in (seconds into the measured window),
          * with their count and the longest in ms, e.g. "3.2 s: 14 up to 412 ms"; the eight tenths with the longest
@@ -68,7 +77,18 @@ final class Measure {
         }
 
         double ms(double percentile) {
-            return hist.getTotalCount() == 0 ? Double.NaN : hist.getValueAtPercentile(percentile) / 1000.0;
+            return ms(hist, percentile);
+        }
+
+        static double ms(Histogram h, double percentile) {
+            return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percentile) / 1000.0;
+        }
+
+        /** For a mix: "writes 1234/s p99 40.1 ms, reads 1234/s p99 30.2 ms". */
+        String byKind() {
+            return String.format(java.util.Locale.ROOT, "writes %.0f/s p50 %.2f p99 %.2f ms, reads %.0f/s p50 %.2f "
+                    + "p99 %.2f ms", writes.getTotalCount() / seconds, ms(writes, 50), ms(writes, 99),
+                    reads.getTotalCount() / seconds, ms(reads, 50), ms(reads, 99));
         }
     }
 
@@ -106,6 +126,7 @@ final class Measure {
             });
         }
         List<Histogram> hists = new ArrayList<>();
+        List<Histogram[]> kinds = new ArrayList<>();
         AtomicLong errors = new AtomicLong();
         AtomicLong ops = new AtomicLong();
         String[] firstError = new String[1];
@@ -114,6 +135,8 @@ final class Measure {
         for (int i = 0; i < workers; i++) {
             Histogram h = new Histogram(60_000_000L, 3);
             hists.add(h);
+            Histogram[] byKind = {new Histogram(60_000_000L, 3), new Histogram(60_000_000L, 3)};
+            kinds.add(byKind);
             int index = i;
             threads.add((virtual ? Thread.ofVirtual() : Thread.ofPlatform()).name("bench-" + i).start(() -> {
                 SplittableRandom r = new SplittableRandom(seed * 1_000_003L + index);
@@ -145,6 +168,9 @@ final class Measure {
                             ops.incrementAndGet();
                             long micros = Math.max(1, (t1 - t0) / 1000);
                             h.recordValue(micros);
+                            if (w != null) {
+                                byKind[w.lastKind()].recordValue(micros);
+                            }
                             if (micros >= SLOW_MICROS) {
                                 slow.add(new long[] {(t0 - measureFrom) / 1_000_000, micros});
                             }
@@ -184,7 +210,13 @@ final class Measure {
         }
         Histogram all = new Histogram(60_000_000L, 3);
         hists.forEach(all::add);
-        return new Result(ops.get(), errors.get(), measureSec, all, firstError[0], List.copyOf(slow));
+        Histogram reads = new Histogram(60_000_000L, 3);
+        Histogram writes = new Histogram(60_000_000L, 3);
+        kinds.forEach(k -> {
+            reads.add(k[READ]);
+            writes.add(k[WRITE]);
+        });
+        return new Result(ops.get(), errors.get(), measureSec, all, firstError[0], List.copyOf(slow), reads, writes);
     }
 
     private static void sleepUntil(long nanoTime) throws InterruptedException {

@@ -61,9 +61,28 @@ final class Scenarios {
      * the issue's target for reads that need not read the database applies (≥ 0.5 × the HTTP limit).
      */
     record Scenario(String name, String what, boolean write, boolean mobage, Http http, Check check, Anchor anchor,
-                    boolean sqlPerRequest) {
+                    boolean sqlPerRequest, List<Scenario> mix) {
+        Scenario(String name, String what, boolean write, boolean mobage, Http http, Check check, Anchor anchor,
+                 boolean sqlPerRequest) {
+            this(name, what, write, mobage, http, check, anchor, sqlPerRequest, List.of());
+        }
+
         Scenario(String name, String what, boolean write, boolean mobage, Http http, Check check, Anchor anchor) {
             this(name, what, write, mobage, http, check, anchor, true);
+        }
+
+        /**
+         * A mix: each request (and each anchor operation) is one of {@code parts}, drawn with equal chances (list
+         * a part twice to weigh it double). It writes when any part does.
+         */
+        static Scenario mix(String name, String what, List<Scenario> parts) {
+            return new Scenario(name, what, parts.stream().anyMatch(Scenario::write),
+                    parts.stream().anyMatch(Scenario::mobage), null, null, null, true, List.copyOf(parts));
+        }
+
+        /** The scenario this request runs: itself, or a part of a mix. */
+        Scenario pick(SplittableRandom r) {
+            return mix.isEmpty() ? this : mix.get(r.nextInt(mix.size()));
         }
     }
 
@@ -86,7 +105,15 @@ final class Scenarios {
                 Scenarios::mobageCollectionSql));
         out.add(new Scenario("streak", "GET /v1/users/{id}/streak", false, false, Scenarios::streak,
                 res -> res.status() == 200, Scenarios::streakSql));
+        // Reads and writes at once: whether writes may take more of the pool is only visible when reads want it too.
+        Scenario event = named(out, "event-no-unlock");
+        out.add(Scenario.mix("mixed", "half event-no-unlock, a quarter each user-achievements and streak",
+                List.of(event, event, named(out, "user-achievements"), named(out, "streak"))));
         return out;
+    }
+
+    private static Scenario named(List<Scenario> all, String name) {
+        return all.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
     }
 
     static Scenario liveness() {
