@@ -197,8 +197,8 @@ public final class MobageService {
     }
 
     /**
-     * Filter (state, which the store has already applied to the rows it read, and updatedSince when it applies), sort (stable, so records the sort key ties keep the
-     * default order), then page.
+     * Filter (state, which the store has already applied to the rows it read, and updatedSince when it applies),
+     * sort (stable, so records the sort key ties keep the default order), then page.
      */
     private static Page<UserAchievement> page(List<UserAchievement> inDefaultOrder, Query q) {
         List<UserAchievement> all = new ArrayList<>();

@@ -166,13 +166,12 @@ public final class StreakStore {
      * streaks longer than it, from the per-length counts (O(distinct lengths), never a count of users), less those
      * among them that have expired by {@code now} but are not stored as lost yet (the scheduler's backlog, found
      * through {@code streaks_expiring}). Stored rows have {@code alive_until} exactly when their length is > 0.
+     * Both parts are one statement, so a streak read pays one round trip for its rank, not two.
      */
     public long countLonger(Connection c, String appId, int length, long now) {
-        long stored = Sql.one(c, "SELECT SUM(users) FROM streak_lengths WHERE app_id = ? AND length > ?",
-                rs -> rs.getLong(1), appId, length).orElse(0L);
-        long expired = Sql.one(c, "SELECT COUNT(*) FROM streaks WHERE app_id = ? AND alive_until <= ? AND length > ?",
-                rs -> rs.getLong(1), appId, now, length).orElse(0L);
-        return stored - expired;
+        return Sql.one(c, "SELECT COALESCE((SELECT SUM(users) FROM streak_lengths WHERE app_id = ? AND length > ?), 0)"
+                + " - (SELECT COUNT(*) FROM streaks WHERE app_id = ? AND alive_until <= ? AND length > ?)",
+                rs -> rs.getLong(1), appId, length, appId, now, length).orElse(0L);
     }
 
     private static Row row(ResultSet rs) throws SQLException {

@@ -168,9 +168,7 @@ final class Measure {
                             ops.incrementAndGet();
                             long micros = Math.max(1, (t1 - t0) / 1000);
                             h.recordValue(micros);
-                            if (w != null) {
-                                byKind[w.lastKind()].recordValue(micros);
-                            }
+                            byKind[w.lastKind()].recordValue(micros);
                             if (micros >= SLOW_MICROS) {
                                 slow.add(new long[] {(t0 - measureFrom) / 1_000_000, micros});
                             }

@@ -220,9 +220,8 @@ final class Scenarios {
             + "FROM streak_periods "
             + "WHERE app_id = ? AND user_id = ? AND frequency = ? AND period_start >= ? AND period_start <= ?";
     /** The rank of a streak: per-length counts (V5) less the expired, not yet stored ones. */
-    static final String SUM_LONGER = "SELECT SUM(users) FROM streak_lengths WHERE app_id = ? AND length > ?";
-    static final String COUNT_EXPIRED = "SELECT COUNT(*) FROM streaks WHERE app_id = ? AND alive_until <= ? "
-            + "AND length > ?";
+    static final String RANK_LONGER = "SELECT COALESCE((SELECT SUM(users) FROM streak_lengths WHERE app_id = ? AND "
+            + "length > ?), 0) - (SELECT COUNT(*) FROM streaks WHERE app_id = ? AND alive_until <= ? AND length > ?)";
     /** Before V5: a count of the longer streaks. */
     static final String COUNT_LONGER = "SELECT COUNT(*) FROM streaks WHERE app_id = ? AND length > ? "
             + "AND alive_until > ?";
@@ -231,8 +230,7 @@ final class Scenarios {
 
     static void countLonger(Connection c, int length, long now) throws SQLException {
         if (streakLengths) {
-            drain(c, SUM_LONGER, Dataset.APP, length);
-            drain(c, COUNT_EXPIRED, Dataset.APP, now, length);
+            drain(c, RANK_LONGER, Dataset.APP, length, Dataset.APP, now, length);
         } else {
             drain(c, COUNT_LONGER, Dataset.APP, length, now);
         }

@@ -116,7 +116,7 @@ final class TrophyJson {
                 if (at == null) {
                     out.add("null");
                 } else {
-                    out.add('"').add(Times.iso(at)).add('"'); // digits, '-', ':', '.', 'T', 'Z': nothing to escape
+                    out.add('"').add(Times.iso(at)).add('"'); // digits, '+', '-', ':', '.', 'T', 'Z': nothing to escape
                 }
             }
             out.add(",\"completions\":").add(Long.toString(s.completions()));

@@ -168,6 +168,22 @@ class StreakApiTest extends ServerTest {
     }
 
     @Test
+    void aLongerStreakStopsCountingInTheRankWhenItExpires() {
+        var app = app(null);
+        for (int day = 0; day < 3; day++) {          // amy: April 1, 2 and 3 (UTC), alive through April 4
+            event(app.http(), "amy", "UTC", 1);
+            clock.advance(Duration.ofDays(1));
+        }
+        event(app.http(), "cat", "UTC", 1);           // cat: April 4 at 03:00, amy's 3 is still alive
+        assertThat(app.http().get("/v1/users/cat/streak").json().get("rank").asInt()).isEqualTo(2);
+        clock.advance(Duration.ofDays(1));           // April 5 at 03:00: amy missed April 4, cat is alive today
+        var cat = app.http().get("/v1/users/cat/streak").json();
+        assertThat(cat.get("length").asInt()).isEqualTo(1);
+        assertThat(cat.get("rank").asInt()).isEqualTo(1);
+        assertThat(app.http().get("/v1/users/amy/streak").json().get("rank").isNull()).isTrue();
+    }
+
+    @Test
     void rankingsOrderByLengthAndTiesShareARank() {
         var app = app(null);
         for (int day = 0; day < 3; day++) {
