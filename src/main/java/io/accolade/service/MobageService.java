@@ -197,16 +197,14 @@ public final class MobageService {
     }
 
     /**
-     * Filter (state, which the store has already applied to the rows it read, and updatedSince when it applies),
-     * sort (stable, so records the sort key ties keep the default order), then page.
+     * Filter (updatedSince when it applies; the state filter is the store's, so the records here are already in
+     * {@code q.state()}), sort (stable, so records the sort key ties keep the default order), then page.
      */
-    private static Page<UserAchievement> page(List<UserAchievement> inDefaultOrder, Query q) {
+    private static Page<UserAchievement> page(List<UserAchievement> inState, Query q) {
         List<UserAchievement> all = new ArrayList<>();
-        for (UserAchievement u : inDefaultOrder) {
-            if (q.state().isEmpty() || q.state().get() == u.progress().state()) {
-                if (!q.appliesUpdatedSince() || u.progress().updatedAt() >= q.updatedSince().get()) {
-                    all.add(u);
-                }
+        for (UserAchievement u : inState) {
+            if (!q.appliesUpdatedSince() || u.progress().updatedAt() >= q.updatedSince().get()) {
+                all.add(u);
             }
         }
         q.sort().ifPresent(s -> all.sort(s.descending() ? comparator(s.key()).reversed() : comparator(s.key())));
