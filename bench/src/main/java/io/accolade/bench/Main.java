@@ -52,6 +52,13 @@ public final class Main {
         double zipf = 0.8;
         Path repo = Path.of(".").toAbsolutePath().normalize();
         Path out = null;
+        /** The table to compare with: null for the default (bench/baseline.md for a 10,000-user run). */
+        String baseline = null;
+        boolean saveBaseline;
+        /** Instead of measuring: compare each anchor's statements with the server's (PostgreSQL's statement log). */
+        boolean trace;
+        int traceRequests = 100;
+        String pgLog = null;
         String label = "";
     }
 
@@ -77,6 +84,15 @@ public final class Main {
               --pg-params "a=b&c=d"      JDBC URL parameters for the server and the anchors alike, over the
                                          defaults (e.g. reWriteBatchedInserts=false for an A/B of the server's)
               --label TEXT --out FILE    a label for the run; where to append the markdown table
+              --baseline FILE|none       an earlier table to compare with (default bench/baseline.md for
+                                         10,000-user runs): each scenario's ratio then and now, flagged when it
+                                         fell beyond the noise
+              --save-baseline            write this run's table to bench/baseline.md
+              --trace                    measure nothing: check that each anchor runs the statements the server
+                                         runs for one request, from PostgreSQL's statement log (PostgreSQL only;
+                                         exits with 2 when one differs)
+              --trace-requests N         requests (and anchor operations) per scenario for --trace (default 100)
+              --pg-log FILE              PostgreSQL's log file for --trace (default: found from the server)
               --keep                     keep the benchmark databases / data directories
               --load-only                seed (or check) the data set and stop (with --scale: load it once)
             """;
@@ -119,21 +135,34 @@ public final class Main {
                 case "--repo" -> { o.repo = Path.of(v).toAbsolutePath().normalize(); i++; }
                 case "--out" -> { o.out = Path.of(v); i++; }
                 case "--label" -> { o.label = v; i++; }
+                case "--baseline" -> { o.baseline = v; i++; }
+                case "--save-baseline" -> o.saveBaseline = true;
+                case "--trace" -> { o.trace = true; o.stores = List.of("postgres"); }
+                case "--trace-requests" -> { o.traceRequests = Integer.parseInt(v); i++; }
+                case "--pg-log" -> { o.pgLog = v; i++; }
                 default -> throw new IllegalArgumentException("unknown option " + a + " (see --help)");
             }
         }
-        new Main(o).run();
+        Main main = new Main(o);
+        main.run();
+        if (main.traceDiffers) {
+            System.exit(2);
+        }
     }
 
     private final Options o;
     private final List<Report.Row> rows = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    private boolean traceDiffers;
 
     Main(Options o) {
         this.o = o;
     }
 
     void run() throws Exception {
+        if (o.baseline != null && !o.baseline.equals("none") && !Files.isRegularFile(o.repo.resolve(o.baseline))) {
+            throw new IllegalArgumentException("--baseline: no file " + o.repo.resolve(o.baseline));
+        }
         String machine = Report.machine(o);
         System.out.println(machine);
         String startLoad = Report.loadAverage();
@@ -143,7 +172,8 @@ public final class Main {
         if (rows.isEmpty()) {
             return;
         }
-        String md = Report.table(o, machine, startLoad, Report.loadAverage(), rows, notes);
+        String table = Report.table(o, machine, startLoad, Report.loadAverage(), rows, notes);
+        String md = table + compareWithBaseline(table);
         System.out.println();
         System.out.println(md);
         Path out = o.out != null ? o.out : o.repo.resolve("bench/results/" + LocalDateTime.now().format(
@@ -152,6 +182,28 @@ public final class Main {
         Files.writeString(out, md + "\n", java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.APPEND);
         System.out.println("(written to " + out + ")");
+        if (o.saveBaseline) {
+            Path b = o.repo.resolve(DEFAULT_BASELINE);
+            Files.writeString(b, table + "\n");
+            System.out.println("(baseline written to " + b + ")");
+        }
+    }
+
+    static final String DEFAULT_BASELINE = "bench/baseline.md";
+
+    /** The comparison with the baseline, as markdown to append (empty when there is none to compare with). */
+    private String compareWithBaseline(String table) throws IOException {
+        if ("none".equals(o.baseline)) {
+            return "";
+        }
+        Path file = o.repo.resolve(o.baseline != null ? o.baseline : DEFAULT_BASELINE);
+        // The default baseline is a 10,000-user run: a 1M run compared with it would flag what the data set does.
+        boolean defaultApplies = !o.scale && o.users == 10_000;
+        if ((o.baseline == null && !defaultApplies) || !Files.isRegularFile(file)) {
+            return "";
+        }
+        return "\n\n" + Baseline.compare(Baseline.parse(Files.readString(file)), o.repo.relativize(file).toString(),
+                Baseline.parse(table));
     }
 
     private void runStore(String store) throws Exception {
@@ -177,6 +229,10 @@ public final class Main {
                 if (!reuse) {
                     s.execute("DROP DATABASE IF EXISTS " + dbName + " WITH (FORCE)");
                     s.execute("CREATE DATABASE " + dbName);
+                }
+                if (o.trace) {
+                    // This database only, and for connections opened from now on: the server's and the anchor's.
+                    s.execute("ALTER DATABASE " + dbName + " SET log_statement = 'all'");
                 }
             }
         }
@@ -236,6 +292,10 @@ public final class Main {
             log(String.format(Locale.ROOT, "[%s] user choice: Zipf s=%.2f over %d users (hottest user gets %.1f%% of "
                     + "requests)", store, o.zipf, o.users, 100 * ctx.zipf.topShare()));
             boolean mobage = mobageTokens(api, ctx);
+            if (o.trace) {
+                trace(ctx, jdbc, dbName, mobage);
+                return;
+            }
 
             Measure.Result live = http(ctx, Scenarios.liveness(), server, null);
             log(String.format(Locale.ROOT, "[%s] HTTP limit (GET /health/live): %.0f req/s, p99 %.2f ms", store,
@@ -279,6 +339,12 @@ public final class Main {
                         anchorCpu.clientMs * 1000 / a.ops()));
             }
         } finally {
+            if (o.trace && (o.keep || o.scale)) {
+                try (Connection c = DriverManager.getConnection(o.pgBase + "postgres", o.pgUser, o.pgPassword);
+                     Statement s = c.createStatement()) {
+                    s.execute("ALTER DATABASE " + dbName + " RESET log_statement");
+                }
+            }
             if (!o.keep && !o.scale) {
                 if (pg) {
                     try (Connection c = DriverManager.getConnection(o.pgBase + "postgres", o.pgUser, o.pgPassword);
@@ -290,6 +356,76 @@ public final class Main {
                 }
             }
         }
+    }
+
+    /**
+     * {@code --trace}: per scenario, {@code traceRequests} requests one at a time, then as many anchor operations on
+     * one connection, each side's statements read back from PostgreSQL's log (see {@link Trace}).
+     */
+    private void trace(Scenarios.Ctx ctx, String jdbc, String dbName, boolean mobage) throws Exception {
+        Path file;
+        try (Connection admin = DriverManager.getConnection(o.pgBase + "postgres", o.pgUser, o.pgPassword)) {
+            file = Trace.logFile(admin, o.pgLog);
+        }
+        Trace.Log pgLog = new Trace.Log(file);
+        int n = o.traceRequests;
+        StringBuilder md = new StringBuilder("### trace — " + LocalDateTime.now().withNano(0) + "\n\n");
+        List<String> differing = new ArrayList<>();
+        for (Scenarios.Scenario sc : Scenarios.all()) {
+            if (o.scenarios != null && !o.scenarios.contains(sc.name()) || !sc.mix().isEmpty()
+                    || sc.mobage() && !mobage) {
+                continue;   // a mix is its parts, each traced on its own
+            }
+            SplittableRandom r = new SplittableRandom(sc.name().hashCode());
+            Thread.sleep(300);
+            pgLog.next();
+            try (RawHttp conn = new RawHttp(ctx.host, ctx.port)) {
+                for (int i = 0; i < n; i++) {
+                    RawHttp.Response res = conn.exchange(sc.http().request(ctx, r, 0, i), true);
+                    if (!sc.check().ok(res)) {
+                        throw new IllegalStateException(sc.name() + ": unexpected answer " + res.status());
+                    }
+                }
+            }
+            Thread.sleep(300);
+            // Nothing of the benchmark's own is connected to the database meanwhile: every statement is the server's.
+            List<String> server = new ArrayList<>();
+            Trace.statements(pgLog.next(), dbName).values().forEach(server::addAll);
+            List<String> anchor;
+            try (Connection c = DriverManager.getConnection(jdbc, o.pgUser, o.pgPassword)) {
+                long pid;
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+                    rs.next();
+                    pid = rs.getLong(1);
+                }
+                BlockingQueue<Connection> one = new ArrayBlockingQueue<>(1);
+                one.put(c);
+                Thread.sleep(100);
+                pgLog.next();
+                for (int i = 0; i < n; i++) {
+                    once(sc, ctx, one, r, 1, i);
+                }
+                Thread.sleep(300);
+                anchor = Trace.statements(pgLog.next(), dbName).getOrDefault(pid, List.of());
+            }
+            List<Trace.Line> lines = Trace.compare(Trace.counts(server), n, Trace.counts(anchor), n);
+            if (sc.sqlPerRequest() && !lines.stream().allMatch(Trace.Line::matches)) {
+                differing.add(sc.name());
+            }
+            String part = Trace.report(sc.name(), sc.sqlPerRequest(), lines, n);
+            System.out.println(part);
+            md.append(part).append("\n");
+        }
+        traceDiffers = !differing.isEmpty();
+        String verdict = differing.isEmpty() ? "Every anchor runs its scenario's statements."
+                : "**Anchors that differ from the server: " + String.join(", ", differing) + ".**";
+        md.append(verdict).append("\n");
+        log(verdict);
+        Path out = o.repo.resolve("bench/results/" + LocalDateTime.now().format(
+                DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-trace.md");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, md.toString());
+        log("(written to " + out + ")");
     }
 
     /** CPU used in a measured window: the server process and the benchmark database's backends (ms). */

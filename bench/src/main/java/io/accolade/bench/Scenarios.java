@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * boundaries, same number of rows), run by the JDBC loop without HTTP, JSON or engine.
  *
  * <p>The SQL strings are copies of the store layer's (src/main/java/io/accolade/store). When the store changes, the
- * anchors must follow; {@code bench/run --trace} compares them with the statements the server sends.
+ * anchors must follow; {@code bench/run --trace} compares them with the statements the server sends (see Trace).
  */
 final class Scenarios {
     /** What every request of a run shares. */
@@ -210,6 +210,8 @@ final class Scenarios {
             + "updated_at = excluded.updated_at";
     static final String ADD_COUNTER = "INSERT INTO counters (app_id, counter, slot, value) VALUES (?, ?, ?, ?) "
             + "ON CONFLICT (app_id, counter, slot) DO UPDATE SET value = counters.value + excluded.value";
+    static final String ADD_LENGTH = "INSERT INTO streak_lengths (app_id, length, slot, users) VALUES (?, ?, ?, ?) "
+            + "ON CONFLICT (app_id, length, slot) DO UPDATE SET users = streak_lengths.users + excluded.users";
     static final String ALL_COUNTERS = "SELECT counter, SUM(value) AS total FROM counters WHERE app_id = ? "
             + "GROUP BY counter";
     static final String STREAK_ROW = "SELECT user_id, state, length, longest, alive_until, next_check_at, "
@@ -339,6 +341,9 @@ final class Scenarios {
             1L}));
         counters.sort((a, b) -> ((String) a[1]).compareTo((String) b[1]));
         batch(c, ADD_COUNTER, counters);
+        // The new streak of length 1 in the per-length counts (StreakStore#save; deferred to the end of the batch,
+        // like the counters, when the event runs in a group commit).
+        update(c, ADD_LENGTH, Dataset.APP, 1, ThreadLocalRandom.current().nextInt(16), 1L);
     }
 
     static void userAchievementsSql(Connection c, Ctx ctx, SplittableRandom r, int w, long seq) throws SQLException {
