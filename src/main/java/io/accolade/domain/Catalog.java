@@ -20,6 +20,8 @@ import io.accolade.domain.streak.StreakSettings;
 public final class Catalog {
     private final Map<String, Metric> metrics;
     private final Map<String, Achievement> achievements;
+    /** The same in definition order, as a list: read by every list request, so built once. */
+    private final List<Achievement> achievementList;
     private final Map<String, List<Achievement>> byMetric;
     private final List<Achievement> streakAchievements;
     private final List<Achievement> composites;
@@ -49,6 +51,7 @@ public final class Catalog {
         }
         this.metrics = Collections.unmodifiableMap(m);
         this.achievements = Collections.unmodifiableMap(a);
+        this.achievementList = List.copyOf(a.values());
         this.byMetric = bm;
         this.streakAchievements = List.copyOf(streaks);
         this.composites = List.copyOf(comps);
@@ -86,7 +89,7 @@ public final class Catalog {
 
     /** In definition order. */
     public List<Achievement> achievements() {
-        return List.copyOf(achievements.values());
+        return achievementList;
     }
 
     public List<Achievement> achievementsOfMetric(String metricKey) {

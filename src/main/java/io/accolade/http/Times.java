@@ -23,20 +23,39 @@ public final class Times {
      * the server's CPU on the list reads (BENCHMARKS.md, sixth round); other years take the JDK's path.
      */
     public static String iso(long epochMillis) {
-        if (epochMillis < MIN_FAST || epochMillis >= MAX_FAST) {
+        if (!fastIso(epochMillis)) {
             return Instant.ofEpochMilli(epochMillis).truncatedTo(ChronoUnit.MILLIS).toString();
         }
+        byte[] b = new byte[ISO_MAX_LENGTH];
+        return new String(b, 0, writeIso(b, 0, epochMillis), StandardCharsets.ISO_8859_1);
+    }
+
+    /** The longest {@link #writeIso} writes: {@code 2025-01-01T00:00:00.123Z}. */
+    public static final int ISO_MAX_LENGTH = 24;
+
+    /** Whether {@link #writeIso} can write this instant (a four-digit year); {@link #iso} covers all others. */
+    public static boolean fastIso(long epochMillis) {
+        return epochMillis >= MIN_FAST && epochMillis < MAX_FAST;
+    }
+
+    /**
+     * Writes what {@link #iso} returns, as ASCII bytes, into {@code b} from {@code at} (room for
+     * {@link #ISO_MAX_LENGTH} bytes needed) and returns the offset after it; only where {@link #fastIso} holds. A list
+     * body writes its timestamps this way, without a String per record.
+     */
+    public static int writeIso(byte[] b, int at, long epochMillis) {
         int millis = (int) Math.floorMod(epochMillis, 1000L);
-        byte[] b = new byte[millis == 0 ? 20 : 24];
-        writeDateTime(b, epochMillis);
+        writeDateTime(b, at, epochMillis);
+        int end = at + 19;
         if (millis != 0) {
-            b[19] = '.';
-            b[20] = (byte) ('0' + millis / 100);
-            b[21] = (byte) ('0' + millis / 10 % 10);
-            b[22] = (byte) ('0' + millis % 10);
+            b[end] = '.';
+            b[end + 1] = (byte) ('0' + millis / 100);
+            b[end + 2] = (byte) ('0' + millis / 10 % 10);
+            b[end + 3] = (byte) ('0' + millis % 10);
+            end += 4;
         }
-        b[b.length - 1] = 'Z';
-        return new String(b, StandardCharsets.ISO_8859_1);
+        b[end] = 'Z';
+        return end + 1;
     }
 
     /** 0001-01-01T00:00:00Z and 10000-01-01T00:00:00Z: the range with four-digit years, where the fast paths hold. */
@@ -44,11 +63,11 @@ public final class Times {
     private static final long MAX_FAST = 253_402_300_800_000L;
 
     /**
-     * Writes {@code yyyy-MM-ddTHH:mm:ss} (UTC, second precision) into b[0..19). The civil date from the day number is
+     * Writes {@code yyyy-MM-ddTHH:mm:ss} (UTC, second precision) into b[at..at+19). The civil date from the day number is
      * the usual era-based conversion (400-year eras of 146,097 days, years starting in March so that the leap day
      * comes last).
      */
-    private static void writeDateTime(byte[] b, long epochMillis) {
+    private static void writeDateTime(byte[] b, int at, long epochMillis) {
         long seconds = Math.floorDiv(epochMillis, 1000L);
         long days = Math.floorDiv(seconds, 86_400L);
         int secOfDay = (int) (seconds - days * 86_400L);
@@ -61,18 +80,18 @@ public final class Times {
         int day = doy - (153 * mp + 2) / 5 + 1;
         int month = mp < 10 ? mp + 3 : mp - 9;
         int year = (int) (yoe + era * 400) + (month <= 2 ? 1 : 0);
-        two(b, 0, year / 100);
-        two(b, 2, year % 100);
-        b[4] = '-';
-        two(b, 5, month);
-        b[7] = '-';
-        two(b, 8, day);
-        b[10] = 'T';
-        two(b, 11, secOfDay / 3600);
-        b[13] = ':';
-        two(b, 14, secOfDay / 60 % 60);
-        b[16] = ':';
-        two(b, 17, secOfDay % 60);
+        two(b, at, year / 100);
+        two(b, at + 2, year % 100);
+        b[at + 4] = '-';
+        two(b, at + 5, month);
+        b[at + 7] = '-';
+        two(b, at + 8, day);
+        b[at + 10] = 'T';
+        two(b, at + 11, secOfDay / 3600);
+        b[at + 13] = ':';
+        two(b, at + 14, secOfDay / 60 % 60);
+        b[at + 16] = ':';
+        two(b, at + 17, secOfDay % 60);
     }
 
     private static void two(byte[] b, int at, int v) {
@@ -86,11 +105,11 @@ public final class Times {
 
     /** Mobage's {@code 2013-07-16T04:57:08}: GMT, no zone designator. */
     public static String mobage(long epochMillis) {
-        if (epochMillis < MIN_FAST || epochMillis >= MAX_FAST) {
+        if (!fastIso(epochMillis)) {
             return LocalDateTime.ofInstant(Instant.ofEpochMilli(epochMillis), ZoneOffset.UTC).format(MOBAGE);
         }
         byte[] b = new byte[19];
-        writeDateTime(b, epochMillis);
+        writeDateTime(b, 0, epochMillis);
         return new String(b, StandardCharsets.ISO_8859_1);
     }
 

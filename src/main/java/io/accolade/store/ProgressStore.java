@@ -10,17 +10,22 @@ import java.util.List;
 
 /** Progress records: one per (app, user, achievement), whichever dialect wrote it. */
 public final class ProgressStore {
-    /** The columns {@link #row} reads, by position: a lookup by name per column and row showed up in profiles. */
-    private static final String COLUMNS = "user_id, ach_key, state, steps, metric_progress, unlock_count, "
+    /**
+     * The columns {@link #progress} reads, by position (a lookup by name per column and row showed up in profiles).
+     * One user's read leaves out {@code user_id}: it would decode the same string for each of the user's records.
+     */
+    private static final String RECORD_COLUMNS = "ach_key, state, steps, metric_progress, unlock_count, "
             + "first_unlocked_at, last_unlocked_at, completion_id, created_at, updated_at";
+    /** The columns {@link #row} reads: the user, then a record. */
+    private static final String COLUMNS = "user_id, " + RECORD_COLUMNS;
 
     /** A progress record with the user it belongs to (Mobage reads several users at once). */
     public record Row(String userId, Progress progress) {
     }
 
     public List<Progress> forUser(Connection c, String appId, String userId) {
-        return Sql.list(c, "SELECT " + COLUMNS + " FROM progress WHERE app_id = ? AND user_id = ?",
-                rs -> row(rs).progress(), appId, userId);
+        return Sql.list(c, "SELECT " + RECORD_COLUMNS + " FROM progress WHERE app_id = ? AND user_id = ?",
+                rs -> progress(rs, 1), appId, userId);
     }
 
     /** Writes the records a unit of work changed (insert or replace). */
@@ -94,9 +99,14 @@ public final class ProgressStore {
 
     /** A row of {@link #COLUMNS}, in that order. */
     static Row row(ResultSet rs) throws SQLException {
-        return new Row(rs.getString(1), new Progress(rs.getString(2), ProgressState.valueOf(rs.getString(3)),
-                rs.getLong(4), rs.getDouble(5), rs.getInt(6), Sql.nullableLong(rs, 7), Sql.nullableLong(rs, 8),
-                rs.getString(9), rs.getLong(10), rs.getLong(11)));
+        return new Row(rs.getString(1), progress(rs, 2));
+    }
+
+    /** A record of {@link #RECORD_COLUMNS}, in that order, starting at column {@code i}. */
+    private static Progress progress(ResultSet rs, int i) throws SQLException {
+        return new Progress(rs.getString(i), ProgressState.valueOf(rs.getString(i + 1)), rs.getLong(i + 2),
+                rs.getDouble(i + 3), rs.getInt(i + 4), Sql.nullableLong(rs, i + 5), Sql.nullableLong(rs, i + 6),
+                rs.getString(i + 7), rs.getLong(i + 8), rs.getLong(i + 9));
     }
 
     /** Users who completed every one of {@code keys} (backdating of composites). */

@@ -64,6 +64,27 @@ class TimesTest {
     }
 
     @Test
+    void writeIsoWritesTheSameBytesInsideABufferAndTouchesNothingAround() {
+        for (long ms : edges()) {
+            if (!Times.fastIso(ms)) {
+                continue;
+            }
+            byte[] b = new byte[7 + Times.ISO_MAX_LENGTH + 5];
+            java.util.Arrays.fill(b, (byte) '#');
+            int end = Times.writeIso(b, 7, ms);
+            String expected = jdkIso(ms);
+            assertThat(new String(b, 7, end - 7, java.nio.charset.StandardCharsets.US_ASCII)).as("%d", ms)
+                    .isEqualTo(expected);
+            assertThat(end - 7).isEqualTo(expected.length());
+            for (int i = 0; i < b.length; i++) {
+                if (i < 7 || i >= end) {
+                    assertThat(b[i]).as("byte %d for %d", i, ms).isEqualTo((byte) '#');
+                }
+            }
+        }
+    }
+
+    @Test
     void mobageIsTheJdkPatternForEdgesAndRandomInstants() {
         for (long ms : edges()) {
             assertThat(Times.mobage(ms)).as("%d", ms).isEqualTo(jdkMobage(ms));

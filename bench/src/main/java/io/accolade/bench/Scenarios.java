@@ -196,9 +196,11 @@ final class Scenarios {
             + "RETURNING total";
     static final String INSERT_EVENT = "INSERT INTO events (app_id, user_id, event_id, metric_key, value, attributes, "
             + "event_time, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-    static final String PROGRESS_COLUMNS = "user_id, ach_key, state, steps, metric_progress, unlock_count, "
+    /** One user's records leave out user_id (ProgressStore#forUser); several users' include it. */
+    static final String RECORD_COLUMNS = "ach_key, state, steps, metric_progress, unlock_count, "
             + "first_unlocked_at, last_unlocked_at, completion_id, created_at, updated_at";
-    static final String PROGRESS_OF_USER = "SELECT " + PROGRESS_COLUMNS
+    static final String PROGRESS_COLUMNS = "user_id, " + RECORD_COLUMNS;
+    static final String PROGRESS_OF_USER = "SELECT " + RECORD_COLUMNS
             + " FROM progress WHERE app_id = ? AND user_id = ?";
     static final String SAVE_PROGRESS = "INSERT INTO progress (app_id, user_id, ach_key, state, steps, "
             + "metric_progress, unlock_count, "

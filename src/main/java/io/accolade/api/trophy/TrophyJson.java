@@ -116,7 +116,7 @@ final class TrophyJson {
                 if (at == null) {
                     out.add("null");
                 } else {
-                    out.add('"').add(Times.iso(at)).add('"'); // digits, '+', '-', ':', '.', 'T', 'Z': nothing to escape
+                    out.add('"').addIso(at).add('"'); // digits, '+', '-', ':', '.', 'T', 'Z': nothing to escape
                 }
             }
             out.add(",\"completions\":").add(Long.toString(s.completions()));
@@ -144,6 +144,16 @@ final class TrophyJson {
         Ascii add(char c) {
             room(1);
             buf[size++] = (byte) c;
+            return this;
+        }
+
+        /** The instant as {@link Times#iso} writes it, straight into the buffer where it can. */
+        Ascii addIso(long epochMillis) {
+            if (!Times.fastIso(epochMillis)) {
+                return add(Times.iso(epochMillis));
+            }
+            room(Times.ISO_MAX_LENGTH);
+            size = Times.writeIso(buf, size, epochMillis);
             return this;
         }
 
