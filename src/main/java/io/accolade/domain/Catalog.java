@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import io.accolade.domain.streak.StreakSettings;
 
 /**
@@ -26,6 +28,8 @@ public final class Catalog {
     private final List<Achievement> streakAchievements;
     private final List<Achievement> composites;
     private final StreakSettings streak;
+    /** Views other layers derived from this catalog (see {@link #view}). */
+    private final ConcurrentHashMap<View<?>, Object> views = new ConcurrentHashMap<>();
 
     public Catalog(List<Metric> metrics, List<Achievement> achievements) {
         this(metrics, achievements, StreakSettings.disabled());
@@ -102,6 +106,36 @@ public final class Catalog {
 
     public List<Achievement> composites() {
         return composites;
+    }
+
+    /**
+     * A kind of view derived from a catalog by another layer, such as a dialect's serialised definitions or its
+     * default order of keys. One constant per kind; views are told apart by identity.
+     */
+    public static final class View<T> {
+        private final String name;
+        private final Function<Catalog, T> build;
+
+        public View(String name, Function<Catalog, T> build) {
+            this.name = name;
+            this.build = build;
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /**
+     * This catalog's view of that kind, built at the first call and kept with the catalog. A catalog is immutable
+     * and a change of definitions makes a new one, so a view can never be stale, and it goes when its catalog goes.
+     * {@code build} must not ask this catalog for another view (it runs inside the map's update).
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T view(View<T> kind) {
+        Object v = views.get(kind);
+        return (T) (v != null ? v : views.computeIfAbsent(kind, k -> kind.build.apply(this)));
     }
 
     /** The next position for a new achievement. */

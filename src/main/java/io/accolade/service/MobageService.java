@@ -145,11 +145,10 @@ public final class MobageService {
     public Page<UserAchievement> ofUsers(String appId, List<String> userIds, Optional<List<String>> achievementKeys,
                                          Query q) {
         Catalog catalog = catalogs.of(appId);
-        List<String> keys = visibleKeys(catalog, achievementKeys);
         // All of the users' records when no ids were asked for (fewer bind parameters); invisible ones drop below.
-        List<String> asked = achievementKeys.isPresent() ? keys : null;
+        List<String> asked = achievementKeys.isPresent() ? visibleKeys(catalog, achievementKeys) : null;
+        Map<String, Integer> keyRank = asked != null ? ranks(asked) : catalog.view(DEFINITION_ORDER);
         Map<String, Integer> userRank = ranks(userIds);
-        Map<String, Integer> keyRank = ranks(keys);
         List<ProgressStore.Row> rows = db.read(c -> {
             if (userIds.size() == 1) {
                 requireUser(c, appId, userIds.getFirst());
@@ -267,6 +266,13 @@ public final class MobageService {
                 .map(Achievement::key)
                 .toList();
     }
+
+    /**
+     * Every visible key's position in definition order: the default order of a collection read that names no
+     * achievements, the same for every such request under one catalog.
+     */
+    private static final Catalog.View<Map<String, Integer>> DEFINITION_ORDER = new Catalog.View<>(
+            "Mobage's definition order", c -> Map.copyOf(ranks(visibleKeys(c, Optional.empty()))));
 
     private static Map<String, Integer> ranks(List<String> ids) {
         Map<String, Integer> out = new HashMap<>();

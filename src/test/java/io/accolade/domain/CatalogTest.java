@@ -73,4 +73,23 @@ class CatalogTest {
         Catalog c = Defs.catalog(List.of(metric("words")), metricAchievement("w", "words", 5)).validate();
         assertInvalid(c.withoutMetric("words"), "unknown metric 'words'");
     }
+
+    @Test
+    void aViewIsBuiltOncePerCatalogAndAChangedCatalogBuildsItsOwn() {
+        java.util.concurrent.atomic.AtomicInteger builds = new java.util.concurrent.atomic.AtomicInteger();
+        Catalog.View<List<String>> keys = new Catalog.View<>("keys", c -> {
+            builds.incrementAndGet();
+            return c.achievements().stream().map(Achievement::key).toList();
+        });
+        Catalog before = Defs.catalog(List.of(), api("a"), api("b"));
+
+        assertThat(before.view(keys)).containsExactly("a", "b");
+        assertThat(before.view(keys)).isSameAs(before.view(keys));
+        assertThat(builds).hasValue(1);
+
+        Catalog after = before.withoutAchievement("a");
+        assertThat(after.view(keys)).containsExactly("b");
+        assertThat(before.view(keys)).containsExactly("a", "b");
+        assertThat(builds).hasValue(2);
+    }
 }

@@ -72,18 +72,11 @@ final class TrophyJson {
      * replaced on every configuration change), without the closing brace: lists of 100 achievements are then
      * written by appending the per-request fields to these bytes instead of building and serialising 100 trees.
      */
-    private static final ConcurrentHashMap<Catalog, ConcurrentHashMap<String, byte[]>> PREFIXES =
-            new ConcurrentHashMap<>();
+    private static final Catalog.View<ConcurrentHashMap<String, byte[]>> PREFIXES =
+            new Catalog.View<>("Trophy's achievement fields", c -> new ConcurrentHashMap<>());
 
     private static ConcurrentHashMap<String, byte[]> prefixes(Catalog catalog) {
-        ConcurrentHashMap<String, byte[]> perCatalog = PREFIXES.get(catalog);
-        if (perCatalog == null) {
-            if (PREFIXES.size() >= 64) {
-                PREFIXES.clear(); // catalogs of earlier configuration versions
-            }
-            perCatalog = PREFIXES.computeIfAbsent(catalog, k -> new ConcurrentHashMap<>());
-        }
-        return perCatalog;
+        return catalog.view(PREFIXES);
     }
 
     private static byte[] prefix(ConcurrentHashMap<String, byte[]> perCatalog, Achievement a, Catalog catalog) {
