@@ -63,9 +63,9 @@ public final class Times {
     private static final long MAX_FAST = 253_402_300_800_000L;
 
     /**
-     * Writes {@code yyyy-MM-ddTHH:mm:ss} (UTC, second precision) into b[at..at+19). The civil date from the day number is
-     * the usual era-based conversion (400-year eras of 146,097 days, years starting in March so that the leap day
-     * comes last).
+     * Writes {@code yyyy-MM-ddTHH:mm:ss} (UTC, second precision) into b[at..at+19). The civil date from the day
+     * number is the usual era-based conversion (400-year eras of 146,097 days, years starting in March so that the
+     * leap day comes last).
      */
     private static void writeDateTime(byte[] b, int at, long epochMillis) {
         long seconds = Math.floorDiv(epochMillis, 1000L);

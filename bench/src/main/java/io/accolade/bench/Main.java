@@ -163,6 +163,9 @@ public final class Main {
         if (o.baseline != null && !o.baseline.equals("none") && !Files.isRegularFile(o.repo.resolve(o.baseline))) {
             throw new IllegalArgumentException("--baseline: no file " + o.repo.resolve(o.baseline));
         }
+        if (o.trace && !o.stores.equals(List.of("postgres"))) {
+            throw new IllegalArgumentException("--trace reads PostgreSQL's statement log: it runs on postgres only");
+        }
         String machine = Report.machine(o);
         System.out.println(machine);
         String startLoad = Report.loadAverage();
@@ -407,6 +410,11 @@ public final class Main {
                 }
                 Thread.sleep(300);
                 anchor = Trace.statements(pgLog.next(), dbName).getOrDefault(pid, List.of());
+            }
+            if (sc.sqlPerRequest() && (server.isEmpty() || anchor.isEmpty())) {
+                // Nothing logged would compare as a match: a wrong log file must fail, not pass.
+                throw new IllegalStateException("--trace: no statements of " + (server.isEmpty() ? "the server" :
+                        "the anchor") + " for " + sc.name() + " in " + file + " (is it this cluster's log?)");
             }
             List<Trace.Line> lines = Trace.compare(Trace.counts(server), n, Trace.counts(anchor), n);
             if (sc.sqlPerRequest() && !lines.stream().allMatch(Trace.Line::matches)) {
