@@ -13,14 +13,21 @@ import java.util.Map;
  *
  * <p>Ratios, not rates, decide: the machines of the benchmark's rounds differed by up to 3x in speed, while a
  * scenario's ratio to the same run's anchor moved by about ±15% between runs of one build on one machine
- * (BENCHMARKS.md). Both tables are read as text, by column name, so a baseline written before a column was added
+ * (BENCHMARKS.md, "Seventh round"). Both tables are read as text, by column name, so a baseline written before a column was added
  * still compares.
  */
 final class Baseline {
-    /** A ratio this much under the baseline's is flagged: above the run-to-run noise measured on one build. */
-    static final double RATIO_DROP = 0.15;
-    /** Server CPU per request this much over the baseline's is flagged (it moved by up to ±20% on one build). */
-    static final double CPU_RISE = 0.25;
+    /**
+     * A ratio this much under the baseline's is flagged. Three runs of one build in the seventh round moved the
+     * ratios by up to 20% (mobage-collection 0.45–0.56, event-no-unlock 0.69–0.82); streak, after a stall in one
+     * run, by 29%, which is why a flag asks for a rerun rather than failing anything.
+     */
+    static final double RATIO_DROP = 0.20;
+    /**
+     * Server CPU per request this much over the baseline's is flagged: one build moved by up to 24% here, and by
+     * up to 1.5x between runs in the sixth round.
+     */
+    static final double CPU_RISE = 0.30;
 
     private Baseline() {
     }
