@@ -12,9 +12,9 @@ import java.util.Map;
  * request then and now, with a verdict, so that a regression shows up by rerunning the same command.
  *
  * <p>Ratios, not rates, decide: the machines of the benchmark's rounds differed by up to 3x in speed, while a
- * scenario's ratio to the same run's anchor moved by about ±15% between runs of one build on one machine
- * (BENCHMARKS.md, "Seventh round"). Both tables are read as text, by column name, so a baseline written before a column was added
- * still compares.
+ * scenario's ratio to the same run's anchor moved by up to about 20% between runs of one build on one machine
+ * (BENCHMARKS.md, "Seventh round"). Both tables are read as text, by column name, so a baseline written before a
+ * column was added still compares.
  */
 final class Baseline {
     /**
