@@ -236,6 +236,9 @@ public final class Main {
                 if (o.trace) {
                     // This database only, and for connections opened from now on: the server's and the anchor's.
                     s.execute("ALTER DATABASE " + dbName + " SET log_statement = 'all'");
+                } else if (reuse) {
+                    // A --trace on this kept database that was interrupted before its reset must not log a whole run.
+                    s.execute("ALTER DATABASE " + dbName + " RESET log_statement");
                 }
             }
         }
