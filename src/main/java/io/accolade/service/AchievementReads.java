@@ -8,7 +8,6 @@ import io.accolade.domain.Ids;
 import io.accolade.domain.Metric;
 import io.accolade.domain.MetricSummary;
 import io.accolade.domain.streak.Frequency;
-import io.accolade.domain.Progress;
 import io.accolade.domain.Rejection;
 import io.accolade.domain.User;
 import io.accolade.store.CounterStore;
@@ -59,8 +58,11 @@ public final class AchievementReads {
         this.counters = counters;
     }
 
-    /** An achievement with its global statistics, and the user's record when a user is asked about. */
-    public record Stat(Achievement achievement, long completions, double rarity, Progress progress) {
+    /**
+     * An achievement with its global statistics and, when a user is asked about, when that user completed it (null:
+     * not completed, or no user asked about).
+     */
+    public record Stat(Achievement achievement, long completions, double rarity, Long achievedAt) {
     }
 
     /** Completions and rarity of the app's achievements. */
@@ -150,22 +152,21 @@ public final class AchievementReads {
         Catalog catalog = catalogs.of(appId);
         requireUserId(userId);
         // One connection for the whole read: the user, the user's records and the counters.
-        record Loaded(User user, Map<String, Progress> mine, Stats stats) {
+        record Loaded(User user, Map<String, Long> completed, Stats stats) {
         }
         Snapshot cached = cachedSnapshot(appId, catalog);
-        Loaded l = db.read(c -> new Loaded(requireUser(c, appId, userId), progressOf(c, appId, userId),
+        Loaded l = db.read(c -> new Loaded(requireUser(c, appId, userId), progress.completionsOf(c, appId, userId),
                 (cached != null ? cached : readSnapshot(c, appId, catalog)).stats()));
         User user = l.user();
-        Map<String, Progress> mine = l.mine();
         Stats stats = l.stats();
         List<Stat> out = new ArrayList<>();
         for (Achievement a : catalog.achievements()) {
-            Progress p = mine.get(a.key());
-            boolean completed = p != null && p.completed();
+            Long achievedAt = l.completed().get(a.key());
+            boolean completed = achievedAt != null;
             boolean show = a.status() != AchievementStatus.INACTIVE
                     && (completed || (includeIncomplete && a.isActive() && a.accessibleTo(user.attributes())));
             if (show) {
-                out.add(new Stat(a, stats.completions(a.key()), stats.rarity(a.key()), p));
+                out.add(new Stat(a, stats.completions(a.key()), stats.rarity(a.key()), achievedAt));
             }
         }
         return out;
@@ -178,16 +179,16 @@ public final class AchievementReads {
     public List<MetricProgress> metricsOfUser(String appId, String userId) {
         Catalog catalog = catalogs.of(appId);
         requireUserId(userId);
-        Map<String, Progress> mine = new HashMap<>();
+        Map<String, Long> completed = new HashMap<>();
         Map<String, Double> totals = db.read(c -> {
             requireUser(c, appId, userId);
-            mine.putAll(progressOf(c, appId, userId));
+            completed.putAll(progress.completionsOf(c, appId, userId));
             return metrics.totals(c, appId, userId);
         });
         List<MetricProgress> out = new ArrayList<>();
         for (Metric m : catalog.metrics()) {
             if (!m.archived()) {
-                out.add(metricProgress(catalog, m, totals.getOrDefault(m.key(), 0.0), mine));
+                out.add(metricProgress(catalog, m, totals.getOrDefault(m.key(), 0.0), completed));
             }
         }
         return out;
@@ -198,13 +199,13 @@ public final class AchievementReads {
         Metric m = catalog.metric(metricKey)
                 .orElseThrow(() -> Rejection.metricNotFound(metricKey));
         requireUserId(userId);
-        Map<String, Progress> mine = new HashMap<>();
+        Map<String, Long> completed = new HashMap<>();
         double total = db.read(c -> {
             requireUser(c, appId, userId);
-            mine.putAll(progressOf(c, appId, userId));
+            completed.putAll(progress.completionsOf(c, appId, userId));
             return metrics.total(c, appId, userId, metricKey);
         });
-        return metricProgress(catalog, m, total, mine);
+        return metricProgress(catalog, m, total, completed);
     }
 
     /** GET /users/{id}/metrics/{key}/event-summary: the metric per day, week or month of the user's zone. */
@@ -224,13 +225,12 @@ public final class AchievementReads {
         });
     }
 
-    private MetricProgress metricProgress(Catalog catalog, Metric m, double total, Map<String, Progress> mine) {
+    private MetricProgress metricProgress(Catalog catalog, Metric m, double total, Map<String, Long> completed) {
         List<Stat> list = new ArrayList<>();
         for (Achievement a : catalog.achievementsOfMetric(m.key())) {
-            Progress p = mine.get(a.key());
-            boolean completed = p != null && p.completed();
-            if (a.isActive() || (completed && a.status() == AchievementStatus.LOCKED)) {
-                list.add(new Stat(a, 0, 0, p));
+            Long achievedAt = completed.get(a.key());
+            if (a.isActive() || (achievedAt != null && a.status() == AchievementStatus.LOCKED)) {
+                list.add(new Stat(a, 0, 0, achievedAt));
             }
         }
         return new MetricProgress(m, total, list);
@@ -245,11 +245,5 @@ public final class AchievementReads {
     private User requireUser(java.sql.Connection c, String appId, String userId) {
         return users.find(c, appId, userId)
                 .orElseThrow(() -> Rejection.userNotFound(userId));
-    }
-
-    private Map<String, Progress> progressOf(java.sql.Connection c, String appId, String userId) {
-        Map<String, Progress> out = new HashMap<>();
-        progress.forUser(c, appId, userId).forEach(p -> out.put(p.achievementKey(), p));
-        return out;
     }
 }

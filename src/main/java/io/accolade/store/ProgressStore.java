@@ -6,7 +6,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Progress records: one per (app, user, achievement), whichever dialect wrote it. */
 public final class ProgressStore {
@@ -26,6 +28,21 @@ public final class ProgressStore {
     public List<Progress> forUser(Connection c, String appId, String userId) {
         return Sql.list(c, "SELECT " + RECORD_COLUMNS + " FROM progress WHERE app_id = ? AND user_id = ?",
                 rs -> progress(rs, 1), appId, userId);
+    }
+
+    /**
+     * When the user completed each achievement they completed, by key. Trophy's reads show nothing else of a record
+     * (an incomplete achievement's {@code achievedAt} is null), so they read these two columns of the completed
+     * records instead of every column of all 100.
+     */
+    public Map<String, Long> completionsOf(Connection c, String appId, String userId) {
+        Map<String, Long> out = new HashMap<>();
+        for (Map.Entry<String, Long> e : Sql.list(c, "SELECT ach_key, first_unlocked_at FROM progress "
+                        + "WHERE app_id = ? AND user_id = ? AND first_unlocked_at IS NOT NULL",
+                rs -> Map.entry(rs.getString(1), rs.getLong(2)), appId, userId)) {
+            out.put(e.getKey(), e.getValue());
+        }
+        return out;
     }
 
     /** Writes the records a unit of work changed (insert or replace). */

@@ -202,6 +202,9 @@ final class Scenarios {
     static final String PROGRESS_COLUMNS = "user_id, " + RECORD_COLUMNS;
     static final String PROGRESS_OF_USER = "SELECT " + RECORD_COLUMNS
             + " FROM progress WHERE app_id = ? AND user_id = ?";
+    /** Trophy's reads of a user (ProgressStore#completionsOf): when each completed achievement was completed. */
+    static final String COMPLETED_OF_USER = "SELECT ach_key, first_unlocked_at FROM progress "
+            + "WHERE app_id = ? AND user_id = ? AND first_unlocked_at IS NOT NULL";
     static final String SAVE_PROGRESS = "INSERT INTO progress (app_id, user_id, ach_key, state, steps, "
             + "metric_progress, unlock_count, "
             + "first_unlocked_at, last_unlocked_at, completion_id, created_at, updated_at) "
@@ -351,7 +354,7 @@ final class Scenarios {
     static void userAchievementsSql(Connection c, Ctx ctx, SplittableRandom r, int w, long seq) throws SQLException {
         String user = ctx.user(r);
         drain(c, FIND_USER, Dataset.APP, user);
-        drain(c, PROGRESS_OF_USER, Dataset.APP, user);
+        drain(c, COMPLETED_OF_USER, Dataset.APP, user);
         // No ALL_COUNTERS: the server sums the counters at most once a second (see achievementsSql).
     }
 

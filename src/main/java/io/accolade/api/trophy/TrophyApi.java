@@ -171,7 +171,7 @@ public final class TrophyApi {
         n.set("current", TrophyJson.number(m.current()));
         n.put("units", m.metric().units());
         ArrayNode list = n.putArray("achievements");
-        m.achievements().forEach(s -> list.add(TrophyJson.userAchievement(s.achievement(), s.progress(), catalog)));
+        m.achievements().forEach(s -> list.add(TrophyJson.userAchievement(s.achievement(), s.achievedAt(), catalog)));
         return n;
     }
 

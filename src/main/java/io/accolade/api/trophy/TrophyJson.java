@@ -105,7 +105,7 @@ final class TrophyJson {
             out.add(prefix(prefixes, s.achievement(), catalog));
             if (withUser) {
                 out.add(",\"achievedAt\":");
-                Long at = s.progress() == null ? null : s.progress().firstUnlockedAt();
+                Long at = s.achievedAt();
                 if (at == null) {
                     out.add("null");
                 } else {
@@ -177,8 +177,13 @@ final class TrophyJson {
 
     /** UserAchievementResponse: plus {@code achievedAt} (null when not completed). */
     static ObjectNode userAchievement(Achievement a, Progress p, Catalog catalog) {
+        return userAchievement(a, p == null ? null : p.firstUnlockedAt(), catalog);
+    }
+
+    /** {@code achievedAt}: when the user completed it, null when not. */
+    static ObjectNode userAchievement(Achievement a, Long achievedAt, Catalog catalog) {
         ObjectNode n = achievement(a, catalog);
-        n.put("achievedAt", p == null ? null : Times.isoOrNull(p.firstUnlockedAt()));
+        n.put("achievedAt", Times.isoOrNull(achievedAt));
         return n;
     }
 

@@ -48,12 +48,13 @@ class TrophyJsonTest {
         List<AchievementReads.Stat> stats = new ArrayList<>();
         for (int i = 0; i < defs.size(); i++) {
             Progress p = i == 0 ? unlocked : i == 2 ? open : null;
-            stats.add(new AchievementReads.Stat(defs.get(i), i * 7L, rarities[i], p));
+            stats.add(new AchievementReads.Stat(defs.get(i), i * 7L, rarities[i], p == null ? null
+                    : p.firstUnlockedAt()));
         }
         for (boolean withUser : new boolean[] {true, false}) {
             ArrayNode tree = Json.MAPPER.createArrayNode();
             for (var s : stats) {
-                tree.add(TrophyJson.withStats(withUser ? TrophyJson.userAchievement(s.achievement(), s.progress(),
+                tree.add(TrophyJson.withStats(withUser ? TrophyJson.userAchievement(s.achievement(), s.achievedAt(),
                         catalog) : TrophyJson.achievement(s.achievement(), catalog), s.completions(), s.rarity()));
             }
             // Twice: the second call writes from the cache.
