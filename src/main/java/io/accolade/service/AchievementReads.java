@@ -179,16 +179,16 @@ public final class AchievementReads {
     public List<MetricProgress> metricsOfUser(String appId, String userId) {
         Catalog catalog = catalogs.of(appId);
         requireUserId(userId);
-        Map<String, Long> completed = new HashMap<>();
-        Map<String, Double> totals = db.read(c -> {
+        record Loaded(Map<String, Long> completed, Map<String, Double> totals) {
+        }
+        Loaded l = db.read(c -> {
             requireUser(c, appId, userId);
-            completed.putAll(progress.completionsOf(c, appId, userId));
-            return metrics.totals(c, appId, userId);
+            return new Loaded(progress.completionsOf(c, appId, userId), metrics.totals(c, appId, userId));
         });
         List<MetricProgress> out = new ArrayList<>();
         for (Metric m : catalog.metrics()) {
             if (!m.archived()) {
-                out.add(metricProgress(catalog, m, totals.getOrDefault(m.key(), 0.0), completed));
+                out.add(metricProgress(catalog, m, l.totals().getOrDefault(m.key(), 0.0), l.completed()));
             }
         }
         return out;
@@ -199,13 +199,13 @@ public final class AchievementReads {
         Metric m = catalog.metric(metricKey)
                 .orElseThrow(() -> Rejection.metricNotFound(metricKey));
         requireUserId(userId);
-        Map<String, Long> completed = new HashMap<>();
-        double total = db.read(c -> {
+        record Loaded(Map<String, Long> completed, double total) {
+        }
+        Loaded l = db.read(c -> {
             requireUser(c, appId, userId);
-            completed.putAll(progress.completionsOf(c, appId, userId));
-            return metrics.total(c, appId, userId, metricKey);
+            return new Loaded(progress.completionsOf(c, appId, userId), metrics.total(c, appId, userId, metricKey));
         });
-        return metricProgress(catalog, m, total, completed);
+        return metricProgress(catalog, m, l.total(), l.completed());
     }
 
     /** GET /users/{id}/metrics/{key}/event-summary: the metric per day, week or month of the user's zone. */

@@ -31,9 +31,9 @@ public final class ProgressStore {
     }
 
     /**
-     * When the user completed each achievement they completed, by key. Trophy's reads show nothing else of a record
-     * (an incomplete achievement's {@code achievedAt} is null), so they read these two columns of the completed
-     * records instead of every column of all 100.
+     * When the user completed each achievement they completed ({@link Progress#completed}: a first unlock time),
+     * by key. Trophy's reads show nothing else of a record (an incomplete achievement's {@code achievedAt} is null),
+     * so they read these two columns of the completed records instead of every column of all 100.
      */
     public Map<String, Long> completionsOf(Connection c, String appId, String userId) {
         Map<String, Long> out = new HashMap<>();
