@@ -135,6 +135,14 @@ public final class StreakService {
 
     private Loaded load(Connection c, String appId, User user, StreakSettings settings) {
         Optional<StreakStore.Row> row = store.find(c, appId, user.id());
+        StreakState state = stateOf(row, user, settings);
+        TreeMap<LocalDate, PeriodRecord> records = store.periodsAfter(c, appId, user.id(), settings.frequency(),
+                state.settledThrough());
+        return new Loaded(row, state, records);
+    }
+
+    /** The settled state a walk starts from: the stored one, or a new user's first. */
+    private static StreakState stateOf(Optional<StreakStore.Row> row, User user, StreakSettings settings) {
         LocalDate created = LocalDate.ofInstant(Instant.ofEpochMilli(user.created()), user.zone());
         StreakState state = row.map(StreakStore.Row::state).orElseGet(() -> StreakState.initial(settings, created));
         if (state.frequency() != settings.frequency()) {
@@ -142,9 +150,7 @@ public final class StreakService {
             state = new StreakState(settings.frequency(), null, 0, null, null, state.longest(), state.freezes(),
                     state.nextEarn(), null, state.grants());
         }
-        TreeMap<LocalDate, PeriodRecord> records = store.periodsAfter(c, appId, user.id(), settings.frequency(),
-                state.settledThrough());
-        return new Loaded(row, state, records);
+        return state;
     }
 
     static StreakView view(StreakSettings s, StreakWalk.Current cur) {
@@ -195,40 +201,60 @@ public final class StreakService {
         StreakSettings settings = catalogs.of(appId).streak();
         long now = clock.millis();
         return db.read(c -> {
-            User user = users.find(c, appId, Ids.isUserId(userId) ? userId : "")
+            StreakStore.UserRow found = store.findWithUser(c, appId, Ids.isUserId(userId) ? userId : "")
                     .orElseThrow(() -> Rejection.userNotFound(userId));
+            User user = found.user();
             if (!settings.enabled()) {
                 return new UserStreak(StreakView.none(settings.frequency().wire()), null, List.of(), false);
             }
-            Walked w = walkOnly(c, appId, user, settings, now);
-            Long rank = w.view().length() > 0 ? store.countLonger(c, appId, w.view().length(), now) + 1 : null;
-            return new UserStreak(w.view(), rank, history(c, appId, user, settings, w, historyPeriods),
-                    settings.freezes().enabled());
+            StreakState state = stateOf(found.row(), user, settings);
+            List<Period> shown = shownPeriods(settings, user.zone(), now, historyPeriods);
+            // One read of the period records serves the walk (the periods after the settled one) and the history
+            // (the shown periods), whichever starts earlier; the walk sees exactly the records it would have read.
+            LocalDate settled = state.settledThrough();
+            LocalDate historyBound = shown.getFirst().start().minusDays(1);
+            TreeMap<LocalDate, PeriodRecord> records = store.periodsAfter(c, appId, user.id(), settings.frequency(),
+                    settled == null || historyBound.isAfter(settled) ? settled : historyBound);
+            StreakWalk.Result r = StreakWalk.walk(settings, user.zone(), state,
+                    settled == null ? records : records.tailMap(settled, false), Instant.ofEpochMilli(now),
+                    lateWindow);
+            StreakView view = view(settings, r.current());
+            Long rank = view.length() > 0 ? store.countLonger(c, appId, view.length(), now) + 1 : null;
+            return new UserStreak(view, rank, history(shown, records, r, view), settings.freezes().enabled());
         });
     }
 
-    private List<HistoryItem> history(Connection c, String appId, User user, StreakSettings settings, Walked w,
-                                      int n) {
-        Frequency f = settings.frequency();
-        var ws = settings.weekStart();
-        Period current = w.result().current().period();
+    /** The last {@code n} periods up to the current one, oldest first. */
+    private static List<Period> shownPeriods(StreakSettings settings, ZoneId zone, long now, int n) {
         List<Period> periods = new ArrayList<>();
-        Period p = current;
+        Period p = StreakWalk.currentPeriod(settings, zone, Instant.ofEpochMilli(now));
         for (int i = 0; i < n; i++) {
             periods.addFirst(p);
-            p = f.previous(p, ws);
+            p = settings.frequency().previous(p, settings.weekStart());
         }
-        Map<LocalDate, PeriodRecord> stored = new HashMap<>(store.periodsBetween(c, appId, user.id(), f,
-                periods.getFirst().start(), current.start()));
-        w.result().decided().forEach(d -> stored.put(d.period().start(), d));
-        List<HistoryItem> out = new ArrayList<>();
-        for (Period q : periods) {
-            PeriodRecord r = stored.get(q.start());
-            int length = r == null ? 0 : r.length();
-            if (q.equals(current) && (r == null || !r.met())) {
-                length = w.view().length();
+        return periods;
+    }
+
+    /** The shown periods' lengths and freezes: as the walk decided them, else as stored. */
+    private static List<HistoryItem> history(List<Period> shown, Map<LocalDate, PeriodRecord> records,
+                                             StreakWalk.Result r, StreakView view) {
+        Map<LocalDate, PeriodRecord> known = new HashMap<>();
+        for (Period q : shown) {
+            PeriodRecord stored = records.get(q.start());
+            if (stored != null) {
+                known.put(q.start(), stored);
             }
-            out.add(new HistoryItem(q.start(), q.end(), length, r != null && r.usedFreeze()));
+        }
+        r.decided().forEach(d -> known.put(d.period().start(), d));
+        Period current = r.current().period();
+        List<HistoryItem> out = new ArrayList<>();
+        for (Period q : shown) {
+            PeriodRecord rec = known.get(q.start());
+            int length = rec == null ? 0 : rec.length();
+            if (q.equals(current) && (rec == null || !rec.met())) {
+                length = view.length();
+            }
+            out.add(new HistoryItem(q.start(), q.end(), length, rec != null && rec.usedFreeze()));
         }
         return out;
     }

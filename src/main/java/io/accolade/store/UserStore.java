@@ -18,6 +18,11 @@ public final class UserStore {
     private static final String COLUMNS = "user_id, email, name, tz, device_tokens, subscribe_to_emails, attributes, "
             + "control, created_at, updated_at";
 
+    /** The columns {@link #user} reads, qualified by a table alias for joins. */
+    static String columns(String alias) {
+        return alias + "." + COLUMNS.replace(", ", ", " + alias + ".");
+    }
+
     /** Locks and returns the user, or empty when there is no such user. */
     public Optional<User> lock(Connection c, String appId, String userId) {
         return Sql.one(c, "UPDATE users SET write_seq = write_seq + 1 WHERE app_id = ? AND user_id = ? RETURNING "

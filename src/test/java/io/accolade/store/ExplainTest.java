@@ -186,6 +186,7 @@ class ExplainTest {
         counters.add(c, app, Map.of(CounterStore.completions("ach3"), 1L, CounterStore.USERS, 1L));
         counters.all(c, app);
         Optional<StreakStore.Row> row = streaks.find(c, app, user);
+        Optional<StreakStore.UserRow> withUser = streaks.findWithUser(c, app, user);
         streaks.findAll(c, app, List.of(user, "user5"));
         streaks.countLonger(c, app, 3, now);
         streaks.topActive(c, app, now, 10);
@@ -194,7 +195,6 @@ class ExplainTest {
         LocalDate d = LocalDate.parse("2026-01-03");
         TreeMap<LocalDate, PeriodRecord> after = streaks.periodsAfter(c, app, user, Frequency.DAILY, d);
         streaks.periodsAfter(c, app, user, Frequency.DAILY, null);
-        streaks.periodsBetween(c, app, user, Frequency.DAILY, d, d.plusDays(6));
         streaks.period(c, app, user, Frequency.DAILY, d);
         streaks.maxLengthSince(c, app, user, Frequency.DAILY, d.minusDays(90));
         streaks.savePeriods(c, app, user, Frequency.DAILY, List.of(PeriodRecord.empty(new Period(d, d)),
@@ -203,6 +203,7 @@ class ExplainTest {
         streaks.save(c, app, new StreakStore.Row(user, state, 1, 1, now, now, now), 3, now);
         streaks.clearDue(c, app, "user77");
         assertThat(row).isPresent();
+        assertThat(withUser).map(StreakStore.UserRow::row).contains(row);
         assertThat(after).isNotNull();
         StoreHooks.extra(c, app, user, now);
     }

@@ -223,9 +223,10 @@ final class Scenarios {
             + "last_extended_at FROM streaks WHERE app_id = ? AND user_id = ?";
     static final String PERIODS_AFTER = "SELECT period_start, period_end, sums, met, met_at, used_freeze, length "
             + "FROM streak_periods WHERE app_id = ? AND user_id = ? AND frequency = ? AND period_start > ?";
-    static final String PERIODS_BETWEEN = "SELECT period_start, period_end, sums, met, met_at, used_freeze, length "
-            + "FROM streak_periods "
-            + "WHERE app_id = ? AND user_id = ? AND frequency = ? AND period_start >= ? AND period_start <= ?";
+    /** A streak read's user and streak row in one statement (StreakStore#findWithUser). */
+    static final String USER_WITH_STREAK = "SELECT u." + USER_COLUMNS.replace(", ", ", u.") + ", s.state, s.length, "
+            + "s.longest, s.alive_until, s.next_check_at, s.last_extended_at FROM users u LEFT JOIN streaks s "
+            + "ON s.app_id = u.app_id AND s.user_id = u.user_id WHERE u.app_id = ? AND u.user_id = ?";
     /** The rank of a streak: per-length counts (V5) less the expired, not yet stored ones. */
     static final String RANK_LONGER = "SELECT COALESCE((SELECT SUM(users) FROM streak_lengths WHERE app_id = ? AND "
             + "length > ?), 0) - (SELECT COUNT(*) FROM streaks WHERE app_id = ? AND alive_until <= ? AND length > ?)";
@@ -299,15 +300,19 @@ final class Scenarios {
                 length = rs.getInt("length");
             }
         }
-        String settled = "";
+        drain(c, PERIODS_AFTER, Dataset.APP, user, "daily", settled(state));
+        return length;
+    }
+
+    /** The settled date in a streak row's state, or "" (all periods) when there is none. */
+    private static String settled(String state) {
         if (state != null) {
             Matcher m = SETTLED.matcher(state);
             if (m.find()) {
-                settled = m.group(1);
+                return m.group(1);
             }
         }
-        drain(c, PERIODS_AFTER, Dataset.APP, user, "daily", settled);
-        return length;
+        return "";
     }
 
     /** Progress records a new user's first lessons event writes (see Scenario "event-chain"). */
@@ -366,14 +371,25 @@ final class Scenarios {
     static void streakSql(Connection c, Ctx ctx, SplittableRandom r, int w, long seq) throws SQLException {
         String user = ctx.user(r);
         long now = System.currentTimeMillis();
-        drain(c, FIND_USER, Dataset.APP, user);
-        int length = streakLoad(c, user);
+        String state = null;
+        int length = 0;
+        try (PreparedStatement ps = prepare(c, USER_WITH_STREAK, Dataset.APP, user);
+             ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+                state = rs.getString("state");
+                length = rs.getInt("length");
+            }
+        }
+        // One read of the period records from the earlier of the settled date and the history's first period
+        // (StreakService#ofUser); the data set's users are all in UTC.
+        int n = r.nextInt(4) == 0 ? 30 : 7;
+        String historyBound = LocalDate.now(ZoneOffset.UTC).minusDays(n).toString();
+        String settled = settled(state);
+        drain(c, PERIODS_AFTER, Dataset.APP, user, "daily",
+                settled.isEmpty() || historyBound.compareTo(settled) > 0 ? settled : historyBound);
         if (length > 0) {
             countLonger(c, length, now);
         }
-        int n = r.nextInt(4) == 0 ? 30 : 7;
-        LocalDate today = LocalDate.now(ZoneOffset.UTC);
-        drain(c, PERIODS_BETWEEN, Dataset.APP, user, "daily", today.minusDays(n - 1).toString(), today.toString());
     }
 
     static void mobageIncrementSql(Connection c, Ctx ctx, SplittableRandom r, int w, long seq) throws SQLException {

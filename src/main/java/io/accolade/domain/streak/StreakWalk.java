@@ -38,13 +38,18 @@ public final class StreakWalk {
                          Instant aliveUntil) {
     }
 
+    /** The period {@code now} falls in, in the user's zone: the last period a walk decides and history shows. */
+    public static Period currentPeriod(StreakSettings settings, ZoneId zone, Instant now) {
+        return settings.frequency().periodOf(LocalDate.ofInstant(now, zone), settings.weekStart());
+    }
+
     public static Result walk(StreakSettings settings, ZoneId zone, StreakState from,
                               NavigableMap<LocalDate, PeriodRecord> records, Instant now, Duration lateWindow) {
         Frequency freq = settings.frequency();
         var ws = settings.weekStart();
         var fp = settings.freezes();
         LocalDate today = LocalDate.ofInstant(now, zone);
-        Period current = freq.periodOf(today, ws);
+        Period current = currentPeriod(settings, zone, now);
         LocalDate settleLimit = LocalDate.ofInstant(now.minus(lateWindow), zone);
 
         Period p;

@@ -104,6 +104,38 @@ class StreakApiTest extends ServerTest {
         assertThat(app.http().get("/v1/users/kenji/streak").json().get("streakHistory")).hasSize(7);
     }
 
+    /**
+     * The read takes the period records once, from whichever comes first: the periods after the settled one (the
+     * walk's) or the shown ones (the history's). Here the history reaches back past the settled date.
+     */
+    @Test
+    void historyShowsSettledPeriodsAsStoredAndLaterOnesAsWalked() {
+        var app = app(null);
+        // 03:00 UTC on April 1–5 and 7–12; April 6 is missed (no freezes), so the streak restarts on the 7th.
+        for (int day = 1; day <= 12; day++) {
+            if (day != 6) {
+                event(app.http(), "hana", "UTC", 1);
+            }
+            clock.advance(Duration.ofDays(1));
+        }
+        clock.advance(Duration.ofDays(-1));   // back to April 12, 03:00
+        // The late-event window is 7 days: the event of April 12 settled the periods that ended before April 5.
+        var long10 = app.http().get("/v1/users/hana/streak?historyPeriods=10").json();
+        assertThat(long10.get("length").asInt()).isEqualTo(6);
+        assertThat(long10.get("streakHistory").findValuesAsText("periodStart")).first().isEqualTo("2025-04-03");
+        assertThat(long10.get("streakHistory").findValues("length").stream().map(JsonNode::asInt).toList())
+                .containsExactly(3, 4, 5, 0, 1, 2, 3, 4, 5, 6);
+        var short3 = app.http().get("/v1/users/hana/streak?historyPeriods=3").json();
+        assertThat(short3.get("streakHistory").findValues("length").stream().map(JsonNode::asInt).toList())
+                .containsExactly(4, 5, 6);
+        assertThat(short3.get("rank").asInt()).isEqualTo(1);
+        // The next day, before its event: today is still open, the streak is alive and history shows 6 for it.
+        clock.advance(Duration.ofDays(1));
+        var open = app.http().get("/v1/users/hana/streak?historyPeriods=2").json();
+        assertThat(open.get("streakHistory").findValues("length").stream().map(JsonNode::asInt).toList())
+                .containsExactly(6, 6);
+    }
+
     @Test
     void aUserWhoDoesNothingShowsZeroAfterTheBrokenDayAndTheSchedulerStoresIt() {
         var app = app(null);
