@@ -151,17 +151,17 @@ public final class AchievementReads {
     public List<Stat> ofUser(String appId, String userId, boolean includeIncomplete) {
         Catalog catalog = catalogs.of(appId);
         requireUserId(userId);
-        // One connection for the whole read: the user, the user's records and the counters.
-        record Loaded(User user, Map<String, Long> completed, Stats stats) {
+        // One connection for the whole read: the user with their completions, and the counters unless cached.
+        record Loaded(ProgressStore.UserCompletions mine, Stats stats) {
         }
         Snapshot cached = cachedSnapshot(appId, catalog);
-        Loaded l = db.read(c -> new Loaded(requireUser(c, appId, userId), progress.completionsOf(c, appId, userId),
+        Loaded l = db.read(c -> new Loaded(requireUserCompletions(c, appId, userId),
                 (cached != null ? cached : readSnapshot(c, appId, catalog)).stats()));
-        User user = l.user();
+        User user = l.mine().user();
         Stats stats = l.stats();
         List<Stat> out = new ArrayList<>();
         for (Achievement a : catalog.achievements()) {
-            Long achievedAt = l.completed().get(a.key());
+            Long achievedAt = l.mine().completed().get(a.key());
             boolean completed = achievedAt != null;
             boolean show = a.status() != AchievementStatus.INACTIVE
                     && (completed || (includeIncomplete && a.isActive() && a.accessibleTo(user.attributes())));
@@ -181,10 +181,8 @@ public final class AchievementReads {
         requireUserId(userId);
         record Loaded(Map<String, Long> completed, Map<String, Double> totals) {
         }
-        Loaded l = db.read(c -> {
-            requireUser(c, appId, userId);
-            return new Loaded(progress.completionsOf(c, appId, userId), metrics.totals(c, appId, userId));
-        });
+        Loaded l = db.read(c -> new Loaded(requireUserCompletions(c, appId, userId).completed(),
+                metrics.totals(c, appId, userId)));
         List<MetricProgress> out = new ArrayList<>();
         for (Metric m : catalog.metrics()) {
             if (!m.archived()) {
@@ -201,10 +199,8 @@ public final class AchievementReads {
         requireUserId(userId);
         record Loaded(Map<String, Long> completed, double total) {
         }
-        Loaded l = db.read(c -> {
-            requireUser(c, appId, userId);
-            return new Loaded(progress.completionsOf(c, appId, userId), metrics.total(c, appId, userId, metricKey));
-        });
+        Loaded l = db.read(c -> new Loaded(requireUserCompletions(c, appId, userId).completed(),
+                metrics.total(c, appId, userId, metricKey)));
         return metricProgress(catalog, m, l.total(), l.completed());
     }
 
@@ -240,6 +236,11 @@ public final class AchievementReads {
         if (!Ids.isUserId(userId)) {
             throw Rejection.userNotFound(userId);
         }
+    }
+
+    private ProgressStore.UserCompletions requireUserCompletions(java.sql.Connection c, String appId, String userId) {
+        return progress.completionsWithUser(c, appId, userId)
+                .orElseThrow(() -> Rejection.userNotFound(userId));
     }
 
     private User requireUser(java.sql.Connection c, String appId, String userId) {

@@ -2,6 +2,7 @@ package io.accolade.store;
 
 import io.accolade.domain.Progress;
 import io.accolade.domain.ProgressState;
+import io.accolade.domain.User;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Progress records: one per (app, user, achievement), whichever dialect wrote it. */
 public final class ProgressStore {
@@ -30,19 +32,33 @@ public final class ProgressStore {
                 rs -> progress(rs, 1), appId, userId);
     }
 
+    /** A user, and when they completed each achievement they completed, by key. */
+    public record UserCompletions(User user, Map<String, Long> completed) {
+    }
+
     /**
-     * When the user completed each achievement they completed ({@link Progress#completed}: a first unlock time),
-     * by key. Trophy's reads show nothing else of a record (an incomplete achievement's {@code achievedAt} is null),
-     * so they read these two columns of the completed records instead of every column of all 100.
+     * The user and when they completed each achievement they completed ({@link Progress#completed}: a first unlock
+     * time), by key; empty when there is no such user. Trophy's reads of a user show nothing else of a record (an
+     * incomplete achievement's {@code achievedAt} is null), so they read these two columns of the completed records
+     * instead of every column of all 100, and the user in the same statement: one round trip, not two. The user's
+     * columns come with every row of the join and are decoded from the first only.
      */
-    public Map<String, Long> completionsOf(Connection c, String appId, String userId) {
-        Map<String, Long> out = new HashMap<>();
-        for (Map.Entry<String, Long> e : Sql.list(c, "SELECT ach_key, first_unlocked_at FROM progress "
-                        + "WHERE app_id = ? AND user_id = ? AND first_unlocked_at IS NOT NULL",
-                rs -> Map.entry(rs.getString(1), rs.getLong(2)), appId, userId)) {
-            out.put(e.getKey(), e.getValue());
-        }
-        return out;
+    public Optional<UserCompletions> completionsWithUser(Connection c, String appId, String userId) {
+        Map<String, Long> completed = new HashMap<>();
+        User[] user = new User[1];
+        Sql.each(c, "SELECT " + UserStore.columns("u") + ", p.ach_key, p.first_unlocked_at FROM users u "
+                        + "LEFT JOIN progress p ON p.app_id = u.app_id AND p.user_id = u.user_id "
+                        + "AND p.first_unlocked_at IS NOT NULL WHERE u.app_id = ? AND u.user_id = ?",
+                rs -> {
+                    if (user[0] == null) {
+                        user[0] = UserStore.user(rs);
+                    }
+                    String key = rs.getString("ach_key");   // null: the user has completed nothing
+                    if (key != null) {
+                        completed.put(key, rs.getLong("first_unlocked_at"));
+                    }
+                }, appId, userId);
+        return user[0] == null ? Optional.empty() : Optional.of(new UserCompletions(user[0], completed));
     }
 
     /** Writes the records a unit of work changed (insert or replace). */

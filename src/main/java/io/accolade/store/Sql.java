@@ -47,6 +47,26 @@ public final class Sql {
         }
     }
 
+    /** Something that reads the rows of a result one by one, for results that are not one value per row. */
+    @FunctionalInterface
+    public interface Rows {
+        void next(ResultSet rs) throws SQLException;
+    }
+
+    /** Runs a query and hands each row to {@code rows}. */
+    public static void each(Connection c, String sql, Rows rows, Object... params) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, params);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.next(rs);
+                }
+            }
+        } catch (SQLException e) {
+            throw StoreException.of(e);
+        }
+    }
+
     public static <T> Optional<T> one(Connection c, String sql, Row<T> row, Object... params) {
         List<T> rows = list(c, sql, row, params);
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());

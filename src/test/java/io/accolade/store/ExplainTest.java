@@ -177,6 +177,7 @@ class ExplainTest {
         metrics.claimIdempotencyKey(c, app, user, "m1", "k1234", "ev-new", now);
         metrics.idempotentEvent(c, app, user, "m1", "k1234");
         List<Progress> mine = progress.forUser(c, app, user);
+        assertThat(progress.completionsWithUser(c, app, user)).isPresent();
         progress.forUsers(c, app, List.of(user, "user99"), null, null);
         progress.forUsers(c, app, List.of(user), null, ProgressState.UNLOCKED);
         progress.forUsers(c, app, List.of(user), List.of("ach1", "ach2"), null);

@@ -202,9 +202,13 @@ final class Scenarios {
     static final String PROGRESS_COLUMNS = "user_id, " + RECORD_COLUMNS;
     static final String PROGRESS_OF_USER = "SELECT " + RECORD_COLUMNS
             + " FROM progress WHERE app_id = ? AND user_id = ?";
-    /** Trophy's reads of a user (ProgressStore#completionsOf): when each completed achievement was completed. */
-    static final String COMPLETED_OF_USER = "SELECT ach_key, first_unlocked_at FROM progress "
-            + "WHERE app_id = ? AND user_id = ? AND first_unlocked_at IS NOT NULL";
+    /**
+     * Trophy's reads of a user (ProgressStore#completionsWithUser): the user, and when each completed achievement
+     * was completed, in one join.
+     */
+    static final String USER_COMPLETIONS = "SELECT u." + USER_COLUMNS.replace(", ", ", u.") + ", p.ach_key, "
+            + "p.first_unlocked_at FROM users u LEFT JOIN progress p ON p.app_id = u.app_id "
+            + "AND p.user_id = u.user_id AND p.first_unlocked_at IS NOT NULL WHERE u.app_id = ? AND u.user_id = ?";
     static final String SAVE_PROGRESS = "INSERT INTO progress (app_id, user_id, ach_key, state, steps, "
             + "metric_progress, unlock_count, "
             + "first_unlocked_at, last_unlocked_at, completion_id, created_at, updated_at) "
@@ -358,8 +362,16 @@ final class Scenarios {
 
     static void userAchievementsSql(Connection c, Ctx ctx, SplittableRandom r, int w, long seq) throws SQLException {
         String user = ctx.user(r);
-        drain(c, FIND_USER, Dataset.APP, user);
-        drain(c, COMPLETED_OF_USER, Dataset.APP, user);
+        try (PreparedStatement ps = prepare(c, USER_COMPLETIONS, Dataset.APP, user);
+             ResultSet rs = ps.executeQuery()) {
+            // As the server reads it: the user's columns from the first row, the completion from every row.
+            int userColumns = rs.getMetaData().getColumnCount() - 2;
+            for (boolean first = true; rs.next(); first = false) {
+                for (int i = first ? 1 : userColumns + 1; i <= userColumns + 2; i++) {
+                    rs.getString(i);
+                }
+            }
+        }
         // No ALL_COUNTERS: the server sums the counters at most once a second (see achievementsSql).
     }
 
