@@ -1,7 +1,7 @@
 package io.accolade.service;
 
 import io.accolade.store.Database;
-import io.accolade.store.DeferredCounts;
+import io.accolade.store.DeferredWrites;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -20,7 +20,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * becomes a leader that takes up to {@code maxBatch} queued units, runs them in one transaction and completes their
  * callers; it leads only until its own unit is done, and after each batch it wakes the oldest queued caller to lead
  * next. Units run in (app, user) order, so two batches lock users in the same order (no deadlock), and their shared
- * counters are summed and written once at the end in the global lock order ({@link DeferredCounts}). Serial per user
+ * counters are summed and written once at the end in the global lock order ({@link DeferredWrites}). Serial per user
  * still holds: each unit starts by locking its user, and units of the same user in one batch run one after the other.
  *
  * <p>A user is in at most one running batch. A leader leaves queued the units of users that another running batch
@@ -174,7 +174,7 @@ public final class GroupCommit {
         Object[] results;
         try {
             results = db.transaction(c -> {
-                DeferredCounts deferred = DeferredCounts.begin();
+                DeferredWrites deferred = DeferredWrites.begin();
                 try {
                     Object[] out = new Object[batch.size()];
                     for (int i = 0; i < out.length; i++) {
@@ -183,7 +183,7 @@ public final class GroupCommit {
                     deferred.flush(c);
                     return out;
                 } finally {
-                    DeferredCounts.end();
+                    DeferredWrites.end();
                 }
             });
         } catch (Throwable t) {

@@ -42,7 +42,7 @@ public final class CounterStore {
             return;
         }
         Database.afterCommit(() -> versions.computeIfAbsent(appId, k -> new AtomicLong()).incrementAndGet());
-        DeferredCounts deferred = DeferredCounts.current();
+        DeferredWrites deferred = DeferredWrites.current();
         if (deferred != null) {
             deltas.forEach((k, v) -> deferred.counter(appId, k, v));
             return;

@@ -2,6 +2,7 @@ package io.accolade.store;
 
 import java.sql.Connection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -31,12 +32,25 @@ public final class MetricStore {
         return out;
     }
 
+    private static final String INSERT_EVENT = "INSERT INTO events (app_id, user_id, event_id, metric_key, value, "
+            + "attributes, event_time, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+
+    /** Stores an event; in a group-committed transaction, with the batch's other events before its commit. */
     public void insertEvent(Connection c, String appId, String userId, String eventId, String metricKey,
                             double value, Map<String, String> attributes, long eventTime, long receivedAt) {
-        Sql.update(c, "INSERT INTO events (app_id, user_id, event_id, metric_key, value, attributes, event_time, "
-                        + "received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", appId, userId, eventId, metricKey, value,
-                attributes == null || attributes.isEmpty() ? null : JsonColumns.write(attributes), eventTime,
-                receivedAt);
+        Object[] row = {appId, userId, eventId, metricKey, value,
+            attributes == null || attributes.isEmpty() ? null : JsonColumns.write(attributes), eventTime, receivedAt};
+        DeferredWrites deferred = DeferredWrites.current();
+        if (deferred != null) {
+            deferred.event(row);
+        } else {
+            Sql.update(c, INSERT_EVENT, row);
+        }
+    }
+
+    /** Event rows of a group-committed transaction (see {@link DeferredWrites}), in one batch. */
+    static void writeEvents(Connection c, List<Object[]> rows) {
+        Sql.batch(c, INSERT_EVENT, rows);
     }
 
     /**

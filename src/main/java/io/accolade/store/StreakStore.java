@@ -117,7 +117,7 @@ public final class StreakStore {
         if (before != r.length()) {
             int slot = ThreadLocalRandom.current().nextInt(LENGTH_SLOTS);
             List<Object[]> rows = new ArrayList<>(2);
-            DeferredCounts deferred = DeferredCounts.current();
+            DeferredWrites deferred = DeferredWrites.current();
             // Ascending length order, as every writer does: two transactions never lock two rows in opposite orders.
             for (int len : new int[] {Math.min(before, r.length()), Math.max(before, r.length())}) {
                 if (len > 0) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.accolade.domain.Rejection;
 import io.accolade.store.CounterStore;
 import io.accolade.store.Database;
+import io.accolade.store.MetricStore;
+import io.accolade.store.Sql;
 import io.accolade.support.StoreKind;
 import io.accolade.support.Stores;
 import java.sql.Connection;
@@ -39,6 +41,7 @@ class GroupCommitTest {
         try (Stores.Fresh fresh = Stores.fresh(kind, kind == StoreKind.POSTGRES ? 8 : 4, Duration.ofSeconds(10))) {
             Database db = fresh.db();
             CounterStore counters = new CounterStore();
+            MetricStore metrics = new MetricStore();
             GroupCommit group = new GroupCommit(db, 6, 8);
             int n = 200;
             int bad = 77;
@@ -60,6 +63,9 @@ class GroupCommitTest {
                             java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
                             counters.add(c, "app", Map.of(CounterStore.USERS, 1L,
                                     CounterStore.completions("a" + unit % 3), 2L));
+                            // In a batch the event rows are written together before the commit (DeferredWrites).
+                            metrics.insertEvent(c, "app", "user" + (unit % 50), "event-" + unit, "m", unit,
+                                    unit % 2 == 0 ? Map.of("k", "v" + unit) : Map.of(), 1000L + unit, 2000L);
                             if (unit == bad) {
                                 throw Rejection.invalid("unit " + unit + " is refused");
                             }
@@ -89,6 +95,17 @@ class GroupCommitTest {
             long completions = all.entrySet().stream().filter(e -> e.getKey().startsWith("completions:"))
                     .mapToLong(Map.Entry::getValue).sum();
             assertThat(completions).isEqualTo(2L * (n - 1));
+            // Every accepted unit's event is stored once, as written; the refused one's is not.
+            List<String> events = db.read(c -> Sql.list(c, "SELECT event_id, user_id, value, attributes ->> 'k', "
+                    + "event_time FROM events WHERE app_id = 'app' ORDER BY event_time", rs -> {
+                        int unit = Integer.parseInt(rs.getString(1).substring("event-".length()));
+                        boolean asWritten = rs.getString(2).equals("user" + (unit % 50)) && rs.getDouble(3) == unit
+                                && java.util.Objects.equals(rs.getString(4), unit % 2 == 0 ? "v" + unit : null)
+                                && rs.getLong(5) == 1000L + unit;
+                        return rs.getString(1) + (asWritten ? "" : " (not as written)");
+                    }));
+            assertThat(events).hasSize(n - 1).doesNotHaveDuplicates().doesNotContain("event-" + bad)
+                    .allMatch(e -> !e.contains("not as written"));
             // Units ran in shared transactions: fewer transactions than units would mean runs == n plus the batch
             // of the refused unit run again alone; in any case every unit ran at least once.
             assertThat(runs.get()).isGreaterThanOrEqualTo(n);

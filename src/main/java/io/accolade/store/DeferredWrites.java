@@ -8,24 +8,31 @@ import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Counter deltas of a group-committed transaction (see {@code service.GroupCommit}), summed while its units of work
- * run and written once before the commit. The shared rows are then locked once per transaction instead of once
- * per event, and always in the order single transactions lock them: the users counter, then streak lengths, then
- * the other counters, each sorted and in one slot, so that two transactions never wait on each other in a cycle.
+ * Writes of a group-committed transaction (see {@code service.GroupCommit}) that none of its units reads back, kept
+ * while the units run and written once before the commit:
+ * <ul>
+ *   <li>counter deltas, summed: the shared rows are then locked once per transaction instead of once per event, and
+ *   always in the order single transactions lock them: the users counter, then streak lengths, then the other
+ *   counters, each sorted and in one slot, so that two transactions never wait on each other in a cycle;</li>
+ *   <li>event rows, inserted by one batch (on PostgreSQL one multi-row INSERT) instead of one statement per event.
+ *   Nothing on an event's write path reads the events table; its reads (event summaries, backfills) run in other
+ *   transactions, which see the rows when the batch commits, as they would have.</li>
+ * </ul>
  */
-public final class DeferredCounts {
-    private static final ThreadLocal<DeferredCounts> CURRENT = new ThreadLocal<>();
+public final class DeferredWrites {
+    private static final ThreadLocal<DeferredWrites> CURRENT = new ThreadLocal<>();
 
     private final TreeMap<String, TreeMap<String, Long>> users = new TreeMap<>();
     private final TreeMap<String, TreeMap<Integer, Long>> lengths = new TreeMap<>();
     private final TreeMap<String, TreeMap<String, Long>> counters = new TreeMap<>();
+    private final List<Object[]> events = new ArrayList<>();
 
-    private DeferredCounts() {
+    private DeferredWrites() {
     }
 
     /** Starts deferring on this thread; the caller must {@link #end()} in a finally block. */
-    public static DeferredCounts begin() {
-        DeferredCounts d = new DeferredCounts();
+    public static DeferredWrites begin() {
+        DeferredWrites d = new DeferredWrites();
         CURRENT.set(d);
         return d;
     }
@@ -34,7 +41,7 @@ public final class DeferredCounts {
         CURRENT.remove();
     }
 
-    static DeferredCounts current() {
+    static DeferredWrites current() {
         return CURRENT.get();
     }
 
@@ -47,8 +54,14 @@ public final class DeferredCounts {
         lengths.computeIfAbsent(appId, k -> new TreeMap<>()).merge(length, delta, Long::sum);
     }
 
-    /** Writes the summed deltas (in the global lock order) and forgets them. */
+    void event(Object[] row) {
+        events.add(row);
+    }
+
+    /** Writes the events, then the summed deltas (in the global lock order), and forgets them. */
     public void flush(Connection c) {
+        MetricStore.writeEvents(c, events);
+        events.clear();
         int slot = ThreadLocalRandom.current().nextInt(CounterStore.SLOTS);
         CounterStore.write(c, rows(users, slot));
         List<Object[]> ls = new ArrayList<>();
