@@ -124,13 +124,13 @@ public final class MobageService {
     /** One user, one achievement: the record, or 404 when the user, the achievement or the record is unknown. */
     public UserAchievement one(String appId, String userId, String achievementKey) {
         Catalog catalog = catalogs.of(appId);
-        return db.read(c -> {
-                    requireUser(c, appId, userId);
-                    if (visible(catalog, achievementKey).isEmpty()) {
-                        throw Rejection.achievementNotFound(achievementKey);
-                    }
-                    return progress.forUsers(c, appId, List.of(userId), List.of(achievementKey), null);
-                }).stream()
+        List<ProgressStore.Row> rows = db.read(c ->
+                        progress.forUserIfKnown(c, appId, userId, List.of(achievementKey), null))
+                .orElseThrow(() -> Rejection.userNotFound(userId));
+        if (visible(catalog, achievementKey).isEmpty()) {
+            throw Rejection.achievementNotFound(achievementKey);
+        }
+        return rows.stream()
                 .findFirst()
                 .map(r -> new UserAchievement(r.userId(), r.progress()))
                 .orElseThrow(() -> Rejection.notFound("User Achievement Not Found: user '" + Ids.abbreviate(userId)
@@ -149,12 +149,12 @@ public final class MobageService {
         List<String> asked = achievementKeys.isPresent() ? visibleKeys(catalog, achievementKeys) : null;
         Map<String, Integer> keyRank = asked != null ? ranks(asked) : catalog.view(DEFINITION_ORDER);
         Map<String, Integer> userRank = ranks(userIds);
-        List<ProgressStore.Row> rows = db.read(c -> {
-            if (userIds.size() == 1) {
-                requireUser(c, appId, userIds.getFirst());
-            }
-            return progress.forUsers(c, appId, userIds, asked, q.state().orElse(null));
-        });
+        ProgressState state = q.state().orElse(null);
+        List<ProgressStore.Row> rows = db.read(c -> userIds.size() == 1
+                // one user: a 404 when unknown, read with the records in one statement
+                ? progress.forUserIfKnown(c, appId, userIds.getFirst(), asked, state)
+                        .orElseThrow(() -> Rejection.userNotFound(userIds.getFirst()))
+                : progress.forUsers(c, appId, userIds, asked, state));
         // The default order (users as asked, then achievements as asked or defined) as one number per record, so
         // that sorting looks nothing up; records of achievements that are not visible have no rank and drop out.
         record Positioned(long position, UserAchievement record) {

@@ -134,11 +134,9 @@ public final class StreakService {
     }
 
     private Loaded load(Connection c, String appId, User user, StreakSettings settings) {
-        Optional<StreakStore.Row> row = store.find(c, appId, user.id());
-        StreakState state = stateOf(row, user, settings);
-        TreeMap<LocalDate, PeriodRecord> records = store.periodsAfter(c, appId, user.id(), settings.frequency(),
-                state.settledThrough());
-        return new Loaded(row, state, records);
+        StreakStore.RowAndPeriods found = store.findWithPeriods(c, appId, user.id(), settings.frequency());
+        StreakState state = stateOf(found.row(), user, settings);
+        return new Loaded(found.row(), state, found.periods());
     }
 
     /** The settled state a walk starts from: the stored one, or a new user's first. */
@@ -146,8 +144,10 @@ public final class StreakService {
         LocalDate created = LocalDate.ofInstant(Instant.ofEpochMilli(user.created()), user.zone());
         StreakState state = row.map(StreakStore.Row::state).orElseGet(() -> StreakState.initial(settings, created));
         if (state.frequency() != settings.frequency()) {
-            // The app switched frequency: a new run under the new frequency; freezes and the record stay.
-            state = new StreakState(settings.frequency(), null, 0, null, null, state.longest(), state.freezes(),
+            // The app switched frequency: a new run under the new frequency; freezes and the record stay. The
+            // record is the row's longest: the settled state's only counts periods past the late-event window.
+            int longest = Math.max(state.longest(), row.map(StreakStore.Row::longest).orElse(0));
+            state = new StreakState(settings.frequency(), null, 0, null, null, longest, state.freezes(),
                     state.nextEarn(), null, state.grants());
         }
         return state;

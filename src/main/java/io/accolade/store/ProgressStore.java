@@ -106,6 +106,40 @@ public final class ProgressStore {
     }
 
     /**
+     * One user's records as {@link #forUsers} reads them, and whether the user exists, in one statement (Mobage's
+     * {@code @self} read of one user, a 404 for an unknown user): empty when there is no such user.
+     */
+    public Optional<List<Row>> forUserIfKnown(Connection c, String appId, String userId,
+                                              List<String> achievementKeys, ProgressState state) {
+        List<Object> params = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("SELECT u.user_id, p.")
+                .append(RECORD_COLUMNS.replace(", ", ", p."))
+                .append(" FROM users u LEFT JOIN progress p ON p.app_id = u.app_id AND p.user_id = u.user_id");
+        if (achievementKeys != null) {
+            // No keys asked: the join matches nothing, which still tells whether the user exists.
+            sql.append(achievementKeys.isEmpty() ? " AND 1 = 0" : " AND p.ach_key IN ("
+                    + Sql.placeholders(achievementKeys.size()) + ")");
+            params.addAll(achievementKeys);
+        }
+        if (state != null) {
+            sql.append(" AND p.state = ?");
+            params.add(state.name());
+        }
+        sql.append(" WHERE u.app_id = ? AND u.user_id = ?");
+        params.add(appId);
+        params.add(userId);
+        boolean[] known = new boolean[1];
+        List<Row> rows = new ArrayList<>();
+        Sql.each(c, sql.toString(), rs -> {
+            known[0] = true;
+            if (rs.getString(2) != null) {   // null ach_key: the user has no record that matches
+                rows.add(row(rs));
+            }
+        }, params.toArray());
+        return known[0] ? Optional.of(rows) : Optional.empty();
+    }
+
+    /**
      * Records of the friends of {@code userIds} for {@code achievementKeys} (Mobage's {@code @friends}), only those
      * in {@code state} when it is not null. The friend ids come from a subquery, so a user with many friends costs
      * no bind parameters, and a friend of two of the users is read once.

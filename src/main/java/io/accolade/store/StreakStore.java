@@ -96,6 +96,40 @@ public final class StreakStore {
                         : Optional.of(row(rs))), appId, userId);
     }
 
+    /** A user's stored streak row, if any, and period records, by period start. */
+    public record RowAndPeriods(Optional<Row> row, TreeMap<LocalDate, PeriodRecord> periods) {
+    }
+
+    /**
+     * The user's streak row and the period records of {@code frequency} after the row's settled period, in one
+     * statement: a walk needs both, and every event walks (one round trip fewer per event). Without a row, or when
+     * the row was settled under another frequency, the records are all of {@code frequency}'s, as a walk from a new
+     * state reads them.
+     */
+    public RowAndPeriods findWithPeriods(Connection c, String appId, String userId, Frequency frequency) {
+        Row[] row = new Row[1];
+        TreeMap<LocalDate, PeriodRecord> periods = new TreeMap<>();
+        String f = frequency.wire();
+        // (SELECT 1) holds the one row the two outer joins hang on, so a user with no streak row still gets periods.
+        Sql.each(c, "SELECT s.user_id, s.state, s.length, s.longest, s.alive_until, s.next_check_at, "
+                        + "s.last_extended_at, p.period_start, p.period_end, p.sums, p.met, p.met_at, p.used_freeze, "
+                        + "p.length AS period_length FROM (SELECT 1 AS one) o "
+                        + "LEFT JOIN streaks s ON s.app_id = ? AND s.user_id = ? "
+                        + "LEFT JOIN streak_periods p ON p.app_id = ? AND p.user_id = ? AND p.frequency = ? "
+                        + "AND p.period_start > CASE WHEN s.state ->> 'frequency' = ? "
+                        + "THEN COALESCE(s.state ->> 'settledThrough', '') ELSE '' END",
+                rs -> {
+                    if (row[0] == null && rs.getString("state") != null) {
+                        row[0] = row(rs);
+                    }
+                    if (rs.getString("period_start") != null) {
+                        PeriodRecord p = period(rs, "period_length");
+                        periods.put(p.period().start(), p);
+                    }
+                }, appId, userId, appId, userId, f, f);
+        return new RowAndPeriods(Optional.ofNullable(row[0]), periods);
+    }
+
     public List<Row> findAll(Connection c, String appId, List<String> userIds) {
         if (userIds.isEmpty()) {
             return List.of();
@@ -268,11 +302,15 @@ public final class StreakStore {
     }
 
     private static PeriodRecord period(ResultSet rs) throws SQLException {
+        return period(rs, "length");
+    }
+
+    private static PeriodRecord period(ResultSet rs, String lengthColumn) throws SQLException {
         Map<String, Double> sums = new HashMap<>();
         JsonColumns.tree(rs.getString("sums")).properties().forEach(e -> sums.put(e.getKey(), e.getValue().asDouble()));
         return new PeriodRecord(new Period(LocalDate.parse(rs.getString("period_start")),
                 LocalDate.parse(rs.getString("period_end"))), Map.copyOf(sums), rs.getBoolean("met"),
-                Sql.nullableLong(rs, "met_at"), rs.getBoolean("used_freeze"), rs.getInt("length"));
+                Sql.nullableLong(rs, "met_at"), rs.getBoolean("used_freeze"), rs.getInt(lengthColumn));
     }
 
     private static String str(LocalDate d) {

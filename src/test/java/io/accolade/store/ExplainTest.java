@@ -181,6 +181,8 @@ class ExplainTest {
         progress.forUsers(c, app, List.of(user, "user99"), null, null);
         progress.forUsers(c, app, List.of(user), null, ProgressState.UNLOCKED);
         progress.forUsers(c, app, List.of(user), List.of("ach1", "ach2"), null);
+        assertThat(progress.forUserIfKnown(c, app, user, null, ProgressState.UNLOCKED)).isPresent();
+        assertThat(progress.forUserIfKnown(c, app, user, List.of("ach1", "ach2"), null)).isPresent();
         Progress p = mine.getFirst();
         progress.save(c, app, user, List.of(p.withSteps(p.steps() + 1, now),
                 new Progress("ach-new", ProgressState.REVEALED, 0, 0, 0, null, null, null, now, now)));
@@ -188,6 +190,7 @@ class ExplainTest {
         counters.all(c, app);
         Optional<StreakStore.Row> row = streaks.find(c, app, user);
         Optional<StreakStore.UserRow> withUser = streaks.findWithUser(c, app, user);
+        StreakStore.RowAndPeriods withPeriods = streaks.findWithPeriods(c, app, user, Frequency.DAILY);
         streaks.findAll(c, app, List.of(user, "user5"));
         streaks.countLonger(c, app, 3, now);
         streaks.topActive(c, app, now, 10);
@@ -205,6 +208,7 @@ class ExplainTest {
         streaks.clearDue(c, app, "user77");
         assertThat(row).isPresent();
         assertThat(withUser).map(StreakStore.UserRow::row).contains(row);
+        assertThat(withPeriods.row()).isEqualTo(row);
         assertThat(after).isNotNull();
         StoreHooks.extra(c, app, user, now);
     }

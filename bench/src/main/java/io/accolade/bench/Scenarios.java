@@ -223,8 +223,13 @@ final class Scenarios {
             + "ON CONFLICT (app_id, length, slot) DO UPDATE SET users = streak_lengths.users + excluded.users";
     static final String ALL_COUNTERS = "SELECT counter, SUM(value) AS total FROM counters WHERE app_id = ? "
             + "GROUP BY counter";
-    static final String STREAK_ROW = "SELECT user_id, state, length, longest, alive_until, next_check_at, "
-            + "last_extended_at FROM streaks WHERE app_id = ? AND user_id = ?";
+    static final String STREAK_WITH_PERIODS = "SELECT s.user_id, s.state, s.length, s.longest, s.alive_until, "
+            + "s.next_check_at, s.last_extended_at, p.period_start, p.period_end, p.sums, p.met, p.met_at, "
+            + "p.used_freeze, p.length AS period_length FROM (SELECT 1 AS one) o "
+            + "LEFT JOIN streaks s ON s.app_id = ? AND s.user_id = ? "
+            + "LEFT JOIN streak_periods p ON p.app_id = ? AND p.user_id = ? AND p.frequency = ? "
+            + "AND p.period_start > CASE WHEN s.state ->> 'frequency' = ? "
+            + "THEN COALESCE(s.state ->> 'settledThrough', '') ELSE '' END";
     static final String PERIODS_AFTER = "SELECT period_start, period_end, sums, met, met_at, used_freeze, length "
             + "FROM streak_periods WHERE app_id = ? AND user_id = ? AND frequency = ? AND period_start > ?";
     /** A streak read's user and streak row in one statement (StreakStore#findWithUser). */
@@ -262,10 +267,13 @@ final class Scenarios {
             + "last_extended_at = excluded.last_extended_at, updated_at = excluded.updated_at";
     static final String FIND_TOKEN = "SELECT app_id, user_id, key_id, created_at, expires_at, revoked_at FROM "
             + "access_tokens WHERE token_hash = ?";
-    static final String PROGRESS_OF_USERS = "SELECT " + PROGRESS_COLUMNS + " FROM progress WHERE app_id = ? AND "
-            + "user_id IN (?)";
-    /** A collection read filtered by state: the store applies the filter. */
-    static final String PROGRESS_OF_USERS_IN_STATE = PROGRESS_OF_USERS + " AND state = ?";
+    /**
+     * One user's collection read filtered by state, with the user's existence, in one join
+     * (ProgressStore#forUserIfKnown).
+     */
+    static final String PROGRESS_OF_KNOWN_USER_IN_STATE = "SELECT u.user_id, p." + RECORD_COLUMNS.replace(", ", ", p.")
+            + " FROM users u LEFT JOIN progress p ON p.app_id = u.app_id AND p.user_id = u.user_id AND p.state = ?"
+            + " WHERE u.app_id = ? AND u.user_id = ?";
 
     /** PostgreSQL returns JSONB as {@code "key": value} (with a space), SQLite returns the text as written. */
     private static final Pattern SETTLED = Pattern.compile("\"settledThrough\":\\s*\"([0-9-]+)\"");
@@ -294,17 +302,24 @@ final class Scenarios {
         batch(c, SAVE_PROGRESS, rows);
     }
 
-    /** The streak part of an event: the user's streak row and the period records after its settled date. */
+    /**
+     * The streak part of an event: the user's streak row and the period records after its settled date, in one
+     * statement (StreakStore#findWithPeriods).
+     */
     private static int streakLoad(Connection c, String user) throws SQLException {
-        String state = null;
         int length = 0;
-        try (PreparedStatement ps = prepare(c, STREAK_ROW, Dataset.APP, user); ResultSet rs = ps.executeQuery()) {
-            if (rs.next()) {
-                state = rs.getString("state");
-                length = rs.getInt("length");
+        try (PreparedStatement ps = prepare(c, STREAK_WITH_PERIODS, Dataset.APP, user, Dataset.APP, user, "daily",
+                "daily"); ResultSet rs = ps.executeQuery()) {
+            int cols = rs.getMetaData().getColumnCount();
+            for (boolean first = true; rs.next(); first = false) {
+                if (first) {
+                    length = rs.getInt("length");
+                }
+                for (int i = first ? 1 : 8; i <= cols; i++) {   // the row's columns once, the period's on every row
+                    rs.getString(i);
+                }
             }
         }
-        drain(c, PERIODS_AFTER, Dataset.APP, user, "daily", settled(state));
         return length;
     }
 
@@ -430,9 +445,8 @@ final class Scenarios {
         int u = ctx.tokenZipf.next(r);
         String user = Dataset.userId(u);
         drain(c, FIND_TOKEN, ctx.tokenHashes[u]);
-        drain(c, FIND_USER, Dataset.APP, user);
         String state = r.nextInt(4) == 0 ? "REVEALED" : "UNLOCKED"; // as mobageCollection draws it
-        drain(c, PROGRESS_OF_USERS_IN_STATE, Dataset.APP, user, state);
+        drain(c, PROGRESS_OF_KNOWN_USER_IN_STATE, state, Dataset.APP, user);
     }
 
     // ---- JDBC helpers (bind like store/Sql.java) -----------------------------------------------------------------

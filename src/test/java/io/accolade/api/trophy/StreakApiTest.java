@@ -136,6 +136,37 @@ class StreakApiTest extends ServerTest {
                 .containsExactly(6, 6);
     }
 
+    /** A switch of frequency starts a new run under the new one; the longest streak stays in the rankings. */
+    @Test
+    void aNewFrequencyStartsANewRunAndKeepsTheLongest() {
+        var app = app(null);
+        for (int day = 1; day <= 3; day++) {           // daily: April 1, 2 and 3 at 03:00 UTC
+            event(app.http(), "sora", "UTC", 1);
+            clock.advance(Duration.ofDays(1));
+        }
+        clock.advance(Duration.ofDays(-1));            // April 3 (a Thursday), 03:00
+        assertThat(app.http().get("/v1/users/sora/streak").json().get("length").asInt()).isEqualTo(3);
+        var put = admin().put("/admin/v1/apps/" + app.id() + "/streak", Map.of("frequency", "weekly",
+                "metrics", List.of(Map.of("key", "words", "threshold", 1))));
+        assertThat(put.status()).as(put.body()).isEqualTo(200);
+
+        var weekly = event(app.http(), "sora", "UTC", 1).get("currentStreak");
+        assertThat(weekly.get("frequency").asText()).isEqualTo("weekly");
+        assertThat(weekly.get("length").asInt()).isEqualTo(1);
+        assertThat(weekly.get("periodStart").asText()).isEqualTo("2025-03-31");
+        assertThat(weekly.get("periodEnd").asText()).isEqualTo("2025-04-06");
+        clock.advance(Duration.ofDays(7));             // the next week's Thursday
+        assertThat(event(app.http(), "sora", "UTC", 1).get("currentStreak").get("length").asInt()).isEqualTo(2);
+        var read = app.http().get("/v1/users/sora/streak?historyPeriods=3").json();
+        assertThat(read.get("streakHistory").findValuesAsText("periodStart"))
+                .containsExactly("2025-03-24", "2025-03-31", "2025-04-07");
+        assertThat(read.get("streakHistory").findValues("length").stream().map(JsonNode::asInt).toList())
+                .containsExactly(0, 1, 2);
+        var longest = app.http().get("/v1/streaks/rankings?type=longest").json();
+        assertThat(longest.get(0).get("userId").asText()).isEqualTo("sora");
+        assertThat(longest.get(0).get("streakLength").asInt()).isEqualTo(3);
+    }
+
     @Test
     void aUserWhoDoesNothingShowsZeroAfterTheBrokenDayAndTheSchedulerStoresIt() {
         var app = app(null);
