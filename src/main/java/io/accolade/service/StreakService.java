@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -200,8 +201,14 @@ public final class StreakService {
     public UserStreak ofUser(String appId, String userId, int historyPeriods) {
         StreakSettings settings = catalogs.of(appId).streak();
         long now = clock.millis();
+        // A user's first shown period depends on their zone, which comes with the same statement: the read starts
+        // below it in every zone. "Today" is within a day of UTC's anywhere (UTC-12 to UTC+14), so a user's first
+        // shown period is at the earliest the first of n + 1 periods counted in UTC.
+        LocalDate floor = shownPeriods(settings, ZoneOffset.UTC, now, historyPeriods + 1).getFirst().start()
+                .minusDays(1);
         return db.read(c -> {
-            StreakStore.UserRow found = store.findWithUser(c, appId, Ids.isUserId(userId) ? userId : "")
+            StreakStore.UserRow found = store.findWithUser(c, appId, Ids.isUserId(userId) ? userId : "",
+                            settings.frequency(), floor)
                     .orElseThrow(() -> Rejection.userNotFound(userId));
             User user = found.user();
             if (!settings.enabled()) {
@@ -209,12 +216,10 @@ public final class StreakService {
             }
             StreakState state = stateOf(found.row(), user, settings);
             List<Period> shown = shownPeriods(settings, user.zone(), now, historyPeriods);
-            // One read of the period records serves the walk (the periods after the settled one) and the history
-            // (the shown periods), whichever starts earlier; the walk sees exactly the records it would have read.
+            // The records start at the earlier of the settled period and the floor: the walk takes those after the
+            // settled period (exactly what it would read alone), the history looks up the shown ones.
             LocalDate settled = state.settledThrough();
-            LocalDate historyBound = shown.getFirst().start().minusDays(1);
-            TreeMap<LocalDate, PeriodRecord> records = store.periodsAfter(c, appId, user.id(), settings.frequency(),
-                    settled == null || historyBound.isAfter(settled) ? settled : historyBound);
+            TreeMap<LocalDate, PeriodRecord> records = found.periods();
             StreakWalk.Result r = StreakWalk.walk(settings, user.zone(), state,
                     settled == null ? records : records.tailMap(settled, false), Instant.ofEpochMilli(now),
                     lateWindow);

@@ -74,26 +74,44 @@ public final class StreakStore {
                       Long lastExtendedAt) {
     }
 
-    public Optional<Row> find(Connection c, String appId, String userId) {
-        return Sql.one(c, "SELECT user_id, state, length, longest, alive_until, next_check_at, last_extended_at "
-                + "FROM streaks WHERE app_id = ? AND user_id = ?", StreakStore::row, appId, userId);
-    }
-
-    /** A user and their stored streak row, if any. */
-    public record UserRow(User user, Optional<Row> row) {
+    /** A user, their stored streak row (if any) and period records, by period start. */
+    public record UserRow(User user, Optional<Row> row, TreeMap<LocalDate, PeriodRecord> periods) {
     }
 
     /**
-     * The user and their streak row in one statement (a streak read needs both; one round trip instead of two).
-     * Empty when there is no such user.
+     * A streak read's data in one statement (one round trip instead of three): the user, their streak row, and the
+     * period records of {@code frequency} from the earlier of the row's settled period (what a walk reads) and
+     * {@code floor} (what the history shows); all of them when there is no row or it was settled under another
+     * frequency. Empty when there is no such user.
      */
-    public Optional<UserRow> findWithUser(Connection c, String appId, String userId) {
-        return Sql.one(c, "SELECT " + UserStore.columns("u") + ", s.state, s.length, s.longest, s.alive_until, "
-                        + "s.next_check_at, s.last_extended_at FROM users u LEFT JOIN streaks s "
-                        + "ON s.app_id = u.app_id AND s.user_id = u.user_id WHERE u.app_id = ? AND u.user_id = ?",
-                // state is NOT NULL in a stored row, so a null state is the join's missing row
-                rs -> new UserRow(UserStore.user(rs), rs.getString("state") == null ? Optional.empty()
-                        : Optional.of(row(rs))), appId, userId);
+    public Optional<UserRow> findWithUser(Connection c, String appId, String userId, Frequency frequency,
+                                          LocalDate floor) {
+        User[] user = new User[1];
+        Row[] row = new Row[1];
+        TreeMap<LocalDate, PeriodRecord> periods = new TreeMap<>();
+        String f = frequency.wire();
+        String settled = "CASE WHEN s.state ->> 'frequency' = ? THEN s.state ->> 'settledThrough' END";
+        Sql.each(c, "SELECT " + UserStore.columns("u") + ", s.state, s.length, s.longest, s.alive_until, "
+                        + "s.next_check_at, s.last_extended_at, p.period_start, p.period_end, p.sums, p.met, p.met_at, "
+                        + "p.used_freeze, p.length AS period_length FROM users u "
+                        + "LEFT JOIN streaks s ON s.app_id = u.app_id AND s.user_id = u.user_id "
+                        + "LEFT JOIN streak_periods p ON p.app_id = u.app_id AND p.user_id = u.user_id "
+                        + "AND p.frequency = ? AND p.period_start > CASE WHEN " + settled + " IS NULL THEN '' "
+                        + "WHEN " + settled + " < ? THEN " + settled + " ELSE ? END "
+                        + "WHERE u.app_id = ? AND u.user_id = ?",
+                rs -> {
+                    if (user[0] == null) {
+                        user[0] = UserStore.user(rs);
+                        // state is NOT NULL in a stored row, so a null state is the join's missing row
+                        row[0] = rs.getString("state") == null ? null : row(rs);
+                    }
+                    if (rs.getString("period_start") != null) {
+                        PeriodRecord p = period(rs, "period_length");
+                        periods.put(p.period().start(), p);
+                    }
+                }, f, f, f, floor.toString(), f, floor.toString(), appId, userId);
+        return user[0] == null ? Optional.empty()
+                : Optional.of(new UserRow(user[0], Optional.ofNullable(row[0]), periods));
     }
 
     /** A user's stored streak row, if any, and period records, by period start. */
@@ -261,17 +279,6 @@ public final class StreakStore {
     }
 
     // ---- periods --------------------------------------------------------------------------------------------------
-
-    /** Period records strictly after {@code after} (all when null), keyed by period start. */
-    public TreeMap<LocalDate, PeriodRecord> periodsAfter(Connection c, String appId, String userId,
-                                                         Frequency frequency, LocalDate after) {
-        TreeMap<LocalDate, PeriodRecord> out = new TreeMap<>();
-        Sql.list(c, "SELECT period_start, period_end, sums, met, met_at, used_freeze, length FROM streak_periods "
-                        + "WHERE app_id = ? AND user_id = ? AND frequency = ? AND period_start > ?",
-                StreakStore::period, appId, userId, frequency.wire(), after == null ? "" : after.toString())
-                .forEach(p -> out.put(p.period().start(), p));
-        return out;
-    }
 
     public Optional<PeriodRecord> period(Connection c, String appId, String userId, Frequency frequency,
                                          LocalDate start) {

@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The scenarios: for each, how to make one varied, valid HTTP request, how to check its answer, and the storage
@@ -230,12 +228,18 @@ final class Scenarios {
             + "LEFT JOIN streak_periods p ON p.app_id = ? AND p.user_id = ? AND p.frequency = ? "
             + "AND p.period_start > CASE WHEN s.state ->> 'frequency' = ? "
             + "THEN COALESCE(s.state ->> 'settledThrough', '') ELSE '' END";
-    static final String PERIODS_AFTER = "SELECT period_start, period_end, sums, met, met_at, used_freeze, length "
-            + "FROM streak_periods WHERE app_id = ? AND user_id = ? AND frequency = ? AND period_start > ?";
     /** A streak read's user and streak row in one statement (StreakStore#findWithUser). */
+    private static final String SETTLED_IN = "CASE WHEN s.state ->> 'frequency' = ? "
+            + "THEN s.state ->> 'settledThrough' END";
+    /** A streak read's user, streak row and period records in one statement (StreakStore#findWithUser). */
     static final String USER_WITH_STREAK = "SELECT u." + USER_COLUMNS.replace(", ", ", u.") + ", s.state, s.length, "
-            + "s.longest, s.alive_until, s.next_check_at, s.last_extended_at FROM users u LEFT JOIN streaks s "
-            + "ON s.app_id = u.app_id AND s.user_id = u.user_id WHERE u.app_id = ? AND u.user_id = ?";
+            + "s.longest, s.alive_until, s.next_check_at, s.last_extended_at, p.period_start, p.period_end, p.sums, "
+            + "p.met, p.met_at, p.used_freeze, p.length AS period_length FROM users u "
+            + "LEFT JOIN streaks s ON s.app_id = u.app_id AND s.user_id = u.user_id "
+            + "LEFT JOIN streak_periods p ON p.app_id = u.app_id AND p.user_id = u.user_id "
+            + "AND p.frequency = ? AND p.period_start > CASE WHEN " + SETTLED_IN + " IS NULL THEN '' "
+            + "WHEN " + SETTLED_IN + " < ? THEN " + SETTLED_IN + " ELSE ? END "
+            + "WHERE u.app_id = ? AND u.user_id = ?";
     /** The rank of a streak: per-length counts (V5) less the expired, not yet stored ones. */
     static final String RANK_LONGER = "SELECT COALESCE((SELECT SUM(users) FROM streak_lengths WHERE app_id = ? AND "
             + "length > ?), 0) - (SELECT COUNT(*) FROM streaks WHERE app_id = ? AND alive_until <= ? AND length > ?)";
@@ -274,9 +278,6 @@ final class Scenarios {
     static final String PROGRESS_OF_KNOWN_USER_IN_STATE = "SELECT u.user_id, p." + RECORD_COLUMNS.replace(", ", ", p.")
             + " FROM users u LEFT JOIN progress p ON p.app_id = u.app_id AND p.user_id = u.user_id AND p.state = ?"
             + " WHERE u.app_id = ? AND u.user_id = ?";
-
-    /** PostgreSQL returns JSONB as {@code "key": value} (with a space), SQLite returns the text as written. */
-    private static final Pattern SETTLED = Pattern.compile("\"settledThrough\":\\s*\"([0-9-]+)\"");
 
     static void xpEventSql(Connection c, Ctx ctx, SplittableRandom r, int w, long seq) throws SQLException {
         String user = ctx.user(r);
@@ -321,17 +322,6 @@ final class Scenarios {
             }
         }
         return length;
-    }
-
-    /** The settled date in a streak row's state, or "" (all periods) when there is none. */
-    private static String settled(String state) {
-        if (state != null) {
-            Matcher m = SETTLED.matcher(state);
-            if (m.find()) {
-                return m.group(1);
-            }
-        }
-        return "";
     }
 
     /** Progress records a new user's first lessons event writes (see Scenario "event-chain"). */
@@ -398,22 +388,24 @@ final class Scenarios {
     static void streakSql(Connection c, Ctx ctx, SplittableRandom r, int w, long seq) throws SQLException {
         String user = ctx.user(r);
         long now = System.currentTimeMillis();
-        String state = null;
         int length = 0;
-        try (PreparedStatement ps = prepare(c, USER_WITH_STREAK, Dataset.APP, user);
-             ResultSet rs = ps.executeQuery()) {
-            if (rs.next()) {
-                state = rs.getString("state");
-                length = rs.getInt("length");
+        // The records from the earlier of the settled date and the floor below every zone's first shown period:
+        // the first of n + 1 daily periods counted in UTC, less a day (StreakService#ofUser).
+        int n = r.nextInt(4) == 0 ? 30 : 7;
+        String floor = LocalDate.now(ZoneOffset.UTC).minusDays(n + 1L).toString();
+        try (PreparedStatement ps = prepare(c, USER_WITH_STREAK, "daily", "daily", "daily", floor, "daily", floor,
+                Dataset.APP, user); ResultSet rs = ps.executeQuery()) {
+            int cols = rs.getMetaData().getColumnCount();
+            int periodFrom = cols - 6;   // the 7 period columns come last
+            for (boolean first = true; rs.next(); first = false) {
+                if (first) {
+                    length = rs.getInt("length");
+                }
+                for (int i = first ? 1 : periodFrom; i <= cols; i++) {   // user and row once, periods every row
+                    rs.getString(i);
+                }
             }
         }
-        // One read of the period records from the earlier of the settled date and the history's first period
-        // (StreakService#ofUser); the data set's users are all in UTC.
-        int n = r.nextInt(4) == 0 ? 30 : 7;
-        String historyBound = LocalDate.now(ZoneOffset.UTC).minusDays(n).toString();
-        String settled = settled(state);
-        drain(c, PERIODS_AFTER, Dataset.APP, user, "daily",
-                settled.isEmpty() || historyBound.compareTo(settled) > 0 ? settled : historyBound);
         if (length > 0) {
             countLonger(c, length, now);
         }

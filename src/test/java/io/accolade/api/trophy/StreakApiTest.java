@@ -136,6 +136,29 @@ class StreakApiTest extends ServerTest {
                 .containsExactly(6, 6);
     }
 
+    /**
+     * The same in a zone a day behind UTC for part of each day: the read starts below the first shown period of any
+     * zone before it knows the user's, so Honolulu's first shown day is still read from the store.
+     */
+    @Test
+    void historyIsReadInTheUsersZoneWhenItsDayIsBehindUtcs() {
+        var app = app(null);
+        // 03:00 UTC is 17:00 the day before in Honolulu: events on the local days March 31 to April 4 and April 6
+        // to 11; April 5 is missed.
+        for (int day = 1; day <= 12; day++) {
+            if (day != 6) {
+                event(app.http(), "lani", "Pacific/Honolulu", 1);
+            }
+            clock.advance(Duration.ofDays(1));
+        }
+        clock.advance(Duration.ofDays(-1));   // April 12, 03:00 UTC: April 11, 17:00 in Honolulu
+        var read = app.http().get("/v1/users/lani/streak?historyPeriods=10").json();
+        assertThat(read.get("streakHistory").findValuesAsText("periodStart"))
+                .startsWith("2025-04-02").endsWith("2025-04-11");
+        assertThat(read.get("streakHistory").findValues("length").stream().map(JsonNode::asInt).toList())
+                .containsExactly(3, 4, 5, 0, 1, 2, 3, 4, 5, 6);
+    }
+
     /** A switch of frequency starts a new run under the new one; the longest streak stays in the rankings. */
     @Test
     void aNewFrequencyStartsANewRunAndKeepsTheLongest() {
