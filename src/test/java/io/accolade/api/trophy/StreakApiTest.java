@@ -112,13 +112,7 @@ class StreakApiTest extends ServerTest {
     void historyShowsSettledPeriodsAsStoredAndLaterOnesAsWalked() {
         var app = app(null);
         // 03:00 UTC on April 1–5 and 7–12; April 6 is missed (no freezes), so the streak restarts on the 7th.
-        for (int day = 1; day <= 12; day++) {
-            if (day != 6) {
-                event(app.http(), "hana", "UTC", 1);
-            }
-            clock.advance(Duration.ofDays(1));
-        }
-        clock.advance(Duration.ofDays(-1));   // back to April 12, 03:00
+        twelveDaysButTheSixth(app, "hana", "UTC");   // now April 12, 03:00
         // The late-event window is 7 days: the event of April 12 settled the periods that ended before April 5.
         var long10 = app.http().get("/v1/users/hana/streak?historyPeriods=10").json();
         assertThat(long10.get("length").asInt()).isEqualTo(6);
@@ -136,6 +130,18 @@ class StreakApiTest extends ServerTest {
                 .containsExactly(6, 6);
     }
 
+    /** One event at 03:00 UTC on each of April 1 to 12 but the 6th; the clock ends on April 12, 03:00. */
+    private void twelveDaysButTheSixth(TestServer.TestApp app, String user, String tz) {
+        for (int day = 1; day <= 12; day++) {
+            if (day != 6) {
+                event(app.http(), user, tz, 1);
+            }
+            if (day < 12) {
+                clock.advance(Duration.ofDays(1));
+            }
+        }
+    }
+
     /**
      * The same in a zone a day behind UTC for part of each day: the read starts below the first shown period of any
      * zone before it knows the user's, so Honolulu's first shown day is still read from the store.
@@ -145,13 +151,7 @@ class StreakApiTest extends ServerTest {
         var app = app(null);
         // 03:00 UTC is 17:00 the day before in Honolulu: events on the local days March 31 to April 4 and April 6
         // to 11; April 5 is missed.
-        for (int day = 1; day <= 12; day++) {
-            if (day != 6) {
-                event(app.http(), "lani", "Pacific/Honolulu", 1);
-            }
-            clock.advance(Duration.ofDays(1));
-        }
-        clock.advance(Duration.ofDays(-1));   // April 12, 03:00 UTC: April 11, 17:00 in Honolulu
+        twelveDaysButTheSixth(app, "lani", "Pacific/Honolulu");   // April 12, 03:00 UTC: April 11, 17:00 there
         var read = app.http().get("/v1/users/lani/streak?historyPeriods=10").json();
         assertThat(read.get("streakHistory").findValuesAsText("periodStart"))
                 .startsWith("2025-04-02").endsWith("2025-04-11");
