@@ -137,7 +137,12 @@ public final class StreakService {
     private Loaded load(Connection c, String appId, User user, StreakSettings settings) {
         StreakStore.RowAndPeriods found = store.findWithPeriods(c, appId, user.id(), settings.frequency());
         StreakState state = stateOf(found.row(), user, settings);
-        return new Loaded(found.row(), state, found.periods());
+        TreeMap<LocalDate, PeriodRecord> records = found.periods();
+        if (state.settledThrough() != null) {
+            // The store returns at least the records after the settled period; the walk takes exactly those.
+            records.headMap(state.settledThrough(), true).clear();
+        }
+        return new Loaded(found.row(), state, records);
     }
 
     /** The settled state a walk starts from: the stored one, or a new user's first. */

@@ -112,8 +112,8 @@ public final class ProgressStore {
     public Optional<List<Row>> forUserIfKnown(Connection c, String appId, String userId,
                                               List<String> achievementKeys, ProgressState state) {
         List<Object> params = new ArrayList<>();
-        StringBuilder sql = new StringBuilder("SELECT u.user_id, p.")
-                .append(RECORD_COLUMNS.replace(", ", ", p."))
+        StringBuilder sql = new StringBuilder("SELECT u.user_id, ")
+                .append(Sql.qualified("p", RECORD_COLUMNS))
                 .append(" FROM users u LEFT JOIN progress p ON p.app_id = u.app_id AND p.user_id = u.user_id");
         if (achievementKeys != null) {
             // No keys asked: the join matches nothing, which still tells whether the user exists.

@@ -47,6 +47,11 @@ public final class Sql {
         }
     }
 
+    /** {@code "a, b"} qualified by a table alias for a join: {@code "t.a, t.b"}. */
+    public static String qualified(String alias, String columns) {
+        return alias + "." + columns.replace(", ", ", " + alias + ".");
+    }
+
     /** Something that reads the rows of a result one by one, for results that are not one value per row. */
     @FunctionalInterface
     public interface Rows {

@@ -78,11 +78,28 @@ public final class StreakStore {
     public record UserRow(User user, Optional<Row> row, TreeMap<LocalDate, PeriodRecord> periods) {
     }
 
+    /** A user's stored streak row, if any, and period records, by period start. */
+    public record RowAndPeriods(Optional<Row> row, TreeMap<LocalDate, PeriodRecord> periods) {
+    }
+
+    // The two joins below read a streak row (alias s) and period records (alias p) in one statement. Each returns at
+    // least the records a walk from the row reads: those after the row's settled period when the row is of the asked
+    // frequency, all of them otherwise (no row, or one settled under another frequency, which a walk starts over).
+    // Where the walk starts is decided by the service (StreakService#stateOf), not here.
+
+    /** A stored row's columns, joined as s (its user_id comes from the side the join starts from). */
+    private static final String ROW_COLUMNS = "s.state, s.length, s.longest, s.alive_until, s.next_check_at, "
+            + "s.last_extended_at";
+    /** A period record's columns, joined as p; its length is renamed, since the row has one too. */
+    private static final String PERIOD_COLUMNS = "p.period_start, p.period_end, p.sums, p.met, p.met_at, "
+            + "p.used_freeze, p.length AS period_length";
+    /** The row's settled period when the row is of the frequency bound here, else null. */
+    private static final String SETTLED = "CASE WHEN s.state ->> 'frequency' = ? THEN s.state ->> 'settledThrough' END";
+
     /**
      * A streak read's data in one statement (one round trip instead of three): the user, their streak row, and the
-     * period records of {@code frequency} from the earlier of the row's settled period (what a walk reads) and
-     * {@code floor} (what the history shows); all of them when there is no row or it was settled under another
-     * frequency. Empty when there is no such user.
+     * period records of {@code frequency} from the earlier of the row's settled period and {@code floor} (what the
+     * history shows). Empty when there is no such user.
      */
     public Optional<UserRow> findWithUser(Connection c, String appId, String userId, Frequency frequency,
                                           LocalDate floor) {
@@ -90,62 +107,56 @@ public final class StreakStore {
         Row[] row = new Row[1];
         TreeMap<LocalDate, PeriodRecord> periods = new TreeMap<>();
         String f = frequency.wire();
-        String settled = "CASE WHEN s.state ->> 'frequency' = ? THEN s.state ->> 'settledThrough' END";
-        Sql.each(c, "SELECT " + UserStore.columns("u") + ", s.state, s.length, s.longest, s.alive_until, "
-                        + "s.next_check_at, s.last_extended_at, p.period_start, p.period_end, p.sums, p.met, p.met_at, "
-                        + "p.used_freeze, p.length AS period_length FROM users u "
+        Sql.each(c, "SELECT " + UserStore.columns("u") + ", " + ROW_COLUMNS + ", " + PERIOD_COLUMNS + " FROM users u "
                         + "LEFT JOIN streaks s ON s.app_id = u.app_id AND s.user_id = u.user_id "
                         + "LEFT JOIN streak_periods p ON p.app_id = u.app_id AND p.user_id = u.user_id "
-                        + "AND p.frequency = ? AND p.period_start > CASE WHEN " + settled + " IS NULL THEN '' "
-                        + "WHEN " + settled + " < ? THEN " + settled + " ELSE ? END "
+                        + "AND p.frequency = ? AND p.period_start > CASE WHEN " + SETTLED + " IS NULL THEN '' "
+                        + "WHEN " + SETTLED + " < ? THEN " + SETTLED + " ELSE ? END "
                         + "WHERE u.app_id = ? AND u.user_id = ?",
                 rs -> {
                     if (user[0] == null) {
                         user[0] = UserStore.user(rs);
-                        // state is NOT NULL in a stored row, so a null state is the join's missing row
-                        row[0] = rs.getString("state") == null ? null : row(rs);
+                        row[0] = joinedRow(rs);
                     }
-                    if (rs.getString("period_start") != null) {
-                        PeriodRecord p = period(rs, "period_length");
-                        periods.put(p.period().start(), p);
-                    }
+                    addPeriod(rs, periods);
                 }, f, f, f, floor.toString(), f, floor.toString(), appId, userId);
         return user[0] == null ? Optional.empty()
                 : Optional.of(new UserRow(user[0], Optional.ofNullable(row[0]), periods));
     }
 
-    /** A user's stored streak row, if any, and period records, by period start. */
-    public record RowAndPeriods(Optional<Row> row, TreeMap<LocalDate, PeriodRecord> periods) {
-    }
-
     /**
-     * The user's streak row and the period records of {@code frequency} after the row's settled period, in one
-     * statement: a walk needs both, and every event walks (one round trip fewer per event). Without a row, or when
-     * the row was settled under another frequency, the records are all of {@code frequency}'s, as a walk from a new
-     * state reads them.
+     * The user's streak row and the period records of {@code frequency} after its settled period, in one statement:
+     * a walk needs both, and every event walks (one round trip fewer per event).
      */
     public RowAndPeriods findWithPeriods(Connection c, String appId, String userId, Frequency frequency) {
         Row[] row = new Row[1];
         TreeMap<LocalDate, PeriodRecord> periods = new TreeMap<>();
         String f = frequency.wire();
         // (SELECT 1) holds the one row the two outer joins hang on, so a user with no streak row still gets periods.
-        Sql.each(c, "SELECT s.user_id, s.state, s.length, s.longest, s.alive_until, s.next_check_at, "
-                        + "s.last_extended_at, p.period_start, p.period_end, p.sums, p.met, p.met_at, p.used_freeze, "
-                        + "p.length AS period_length FROM (SELECT 1 AS one) o "
+        Sql.each(c, "SELECT s.user_id, " + ROW_COLUMNS + ", " + PERIOD_COLUMNS + " FROM (SELECT 1 AS one) o "
                         + "LEFT JOIN streaks s ON s.app_id = ? AND s.user_id = ? "
                         + "LEFT JOIN streak_periods p ON p.app_id = ? AND p.user_id = ? AND p.frequency = ? "
-                        + "AND p.period_start > CASE WHEN s.state ->> 'frequency' = ? "
-                        + "THEN COALESCE(s.state ->> 'settledThrough', '') ELSE '' END",
+                        + "AND p.period_start > COALESCE(" + SETTLED + ", '')",
                 rs -> {
-                    if (row[0] == null && rs.getString("state") != null) {
-                        row[0] = row(rs);
+                    if (row[0] == null) {
+                        row[0] = joinedRow(rs);
                     }
-                    if (rs.getString("period_start") != null) {
-                        PeriodRecord p = period(rs, "period_length");
-                        periods.put(p.period().start(), p);
-                    }
+                    addPeriod(rs, periods);
                 }, appId, userId, appId, userId, f, f);
         return new RowAndPeriods(Optional.ofNullable(row[0]), periods);
+    }
+
+    /** The joined streak row, or null where the join found none (state is NOT NULL in a stored row). */
+    private static Row joinedRow(ResultSet rs) throws SQLException {
+        return rs.getString("state") == null ? null : row(rs);
+    }
+
+    /** Adds the joined period record, if the row has one. */
+    private static void addPeriod(ResultSet rs, TreeMap<LocalDate, PeriodRecord> periods) throws SQLException {
+        if (rs.getString("period_start") != null) {
+            PeriodRecord p = period(rs, "period_length");
+            periods.put(p.period().start(), p);
+        }
     }
 
     public List<Row> findAll(Connection c, String appId, List<String> userIds) {

@@ -20,7 +20,7 @@ public final class UserStore {
 
     /** The columns {@link #user} reads, qualified by a table alias for joins. */
     static String columns(String alias) {
-        return alias + "." + COLUMNS.replace(", ", ", " + alias + ".");
+        return Sql.qualified(alias, COLUMNS);
     }
 
     /** Locks and returns the user, or empty when there is no such user. */

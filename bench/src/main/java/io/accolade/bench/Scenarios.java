@@ -180,6 +180,11 @@ final class Scenarios {
 
     // ---- storage anchors: the statements of store/*.java ----------------------------------------------------------
 
+    /** {@code "a, b"} qualified by a table alias, as store/Sql#qualified writes it. */
+    static String qualified(String alias, String columns) {
+        return alias + "." + columns.replace(", ", ", " + alias + ".");
+    }
+
     static final String USER_COLUMNS = "user_id, email, name, tz, device_tokens, subscribe_to_emails, attributes, "
             + "control, created_at, updated_at";
     static final String LOCK_USER = "UPDATE users SET write_seq = write_seq + 1 WHERE app_id = ? AND user_id = ? "
@@ -204,7 +209,7 @@ final class Scenarios {
      * Trophy's reads of a user (ProgressStore#completionsWithUser): the user, and when each completed achievement
      * was completed, in one join.
      */
-    static final String USER_COMPLETIONS = "SELECT u." + USER_COLUMNS.replace(", ", ", u.") + ", p.ach_key, "
+    static final String USER_COMPLETIONS = "SELECT " + qualified("u", USER_COLUMNS) + ", p.ach_key, "
             + "p.first_unlocked_at FROM users u LEFT JOIN progress p ON p.app_id = u.app_id "
             + "AND p.user_id = u.user_id AND p.first_unlocked_at IS NOT NULL WHERE u.app_id = ? AND u.user_id = ?";
     static final String SAVE_PROGRESS = "INSERT INTO progress (app_id, user_id, ach_key, state, steps, "
@@ -226,13 +231,13 @@ final class Scenarios {
             + "p.used_freeze, p.length AS period_length FROM (SELECT 1 AS one) o "
             + "LEFT JOIN streaks s ON s.app_id = ? AND s.user_id = ? "
             + "LEFT JOIN streak_periods p ON p.app_id = ? AND p.user_id = ? AND p.frequency = ? "
-            + "AND p.period_start > CASE WHEN s.state ->> 'frequency' = ? "
-            + "THEN COALESCE(s.state ->> 'settledThrough', '') ELSE '' END";
+            + "AND p.period_start > COALESCE(CASE WHEN s.state ->> 'frequency' = ? "
+            + "THEN s.state ->> 'settledThrough' END, '')";
     /** A streak read's user and streak row in one statement (StreakStore#findWithUser). */
     private static final String SETTLED_IN = "CASE WHEN s.state ->> 'frequency' = ? "
             + "THEN s.state ->> 'settledThrough' END";
     /** A streak read's user, streak row and period records in one statement (StreakStore#findWithUser). */
-    static final String USER_WITH_STREAK = "SELECT u." + USER_COLUMNS.replace(", ", ", u.") + ", s.state, s.length, "
+    static final String USER_WITH_STREAK = "SELECT " + qualified("u", USER_COLUMNS) + ", s.state, s.length, "
             + "s.longest, s.alive_until, s.next_check_at, s.last_extended_at, p.period_start, p.period_end, p.sums, "
             + "p.met, p.met_at, p.used_freeze, p.length AS period_length FROM users u "
             + "LEFT JOIN streaks s ON s.app_id = u.app_id AND s.user_id = u.user_id "
@@ -275,7 +280,7 @@ final class Scenarios {
      * One user's collection read filtered by state, with the user's existence, in one join
      * (ProgressStore#forUserIfKnown).
      */
-    static final String PROGRESS_OF_KNOWN_USER_IN_STATE = "SELECT u.user_id, p." + RECORD_COLUMNS.replace(", ", ", p.")
+    static final String PROGRESS_OF_KNOWN_USER_IN_STATE = "SELECT u.user_id, " + qualified("p", RECORD_COLUMNS)
             + " FROM users u LEFT JOIN progress p ON p.app_id = u.app_id AND p.user_id = u.user_id AND p.state = ?"
             + " WHERE u.app_id = ? AND u.user_id = ?";
 
