@@ -202,7 +202,6 @@ final class Scenarios {
     /** One user's records leave out user_id (ProgressStore#forUser); several users' include it. */
     static final String RECORD_COLUMNS = "ach_key, state, steps, metric_progress, unlock_count, "
             + "first_unlocked_at, last_unlocked_at, completion_id, created_at, updated_at";
-    static final String PROGRESS_COLUMNS = "user_id, " + RECORD_COLUMNS;
     static final String PROGRESS_OF_USER = "SELECT " + RECORD_COLUMNS
             + " FROM progress WHERE app_id = ? AND user_id = ?";
     /**
@@ -226,20 +225,22 @@ final class Scenarios {
             + "ON CONFLICT (app_id, length, slot) DO UPDATE SET users = streak_lengths.users + excluded.users";
     static final String ALL_COUNTERS = "SELECT counter, SUM(value) AS total FROM counters WHERE app_id = ? "
             + "GROUP BY counter";
-    static final String STREAK_WITH_PERIODS = "SELECT s.user_id, s.state, s.length, s.longest, s.alive_until, "
-            + "s.next_check_at, s.last_extended_at, p.period_start, p.period_end, p.sums, p.met, p.met_at, "
-            + "p.used_freeze, p.length AS period_length FROM (SELECT 1 AS one) o "
-            + "LEFT JOIN streaks s ON s.app_id = ? AND s.user_id = ? "
-            + "LEFT JOIN streak_periods p ON p.app_id = ? AND p.user_id = ? AND p.frequency = ? "
-            + "AND p.period_start > COALESCE(CASE WHEN s.state ->> 'frequency' = ? "
-            + "THEN s.state ->> 'settledThrough' END, '')";
-    /** A streak read's user and streak row in one statement (StreakStore#findWithUser). */
+    // The streak joins of StreakStore: a stored row (alias s) and period records (alias p) in one statement.
+    private static final String STREAK_ROW_COLUMNS = "s.state, s.length, s.longest, s.alive_until, s.next_check_at, "
+            + "s.last_extended_at";
+    private static final String PERIOD_COLUMNS = "p.period_start, p.period_end, p.sums, p.met, p.met_at, "
+            + "p.used_freeze, p.length AS period_length";
+    /** The row's settled period when it is of the frequency bound here, else null. */
     private static final String SETTLED_IN = "CASE WHEN s.state ->> 'frequency' = ? "
             + "THEN s.state ->> 'settledThrough' END";
+    /** An event's streak row and the period records after its settled period (StreakStore#findWithPeriods). */
+    static final String STREAK_WITH_PERIODS = "SELECT s.user_id, " + STREAK_ROW_COLUMNS + ", " + PERIOD_COLUMNS
+            + " FROM (SELECT 1 AS one) o LEFT JOIN streaks s ON s.app_id = ? AND s.user_id = ? "
+            + "LEFT JOIN streak_periods p ON p.app_id = ? AND p.user_id = ? AND p.frequency = ? "
+            + "AND p.period_start > COALESCE(" + SETTLED_IN + ", '')";
     /** A streak read's user, streak row and period records in one statement (StreakStore#findWithUser). */
-    static final String USER_WITH_STREAK = "SELECT " + qualified("u", USER_COLUMNS) + ", s.state, s.length, "
-            + "s.longest, s.alive_until, s.next_check_at, s.last_extended_at, p.period_start, p.period_end, p.sums, "
-            + "p.met, p.met_at, p.used_freeze, p.length AS period_length FROM users u "
+    static final String USER_WITH_STREAK = "SELECT " + qualified("u", USER_COLUMNS) + ", " + STREAK_ROW_COLUMNS
+            + ", " + PERIOD_COLUMNS + " FROM users u "
             + "LEFT JOIN streaks s ON s.app_id = u.app_id AND s.user_id = u.user_id "
             + "LEFT JOIN streak_periods p ON p.app_id = u.app_id AND p.user_id = u.user_id "
             + "AND p.frequency = ? AND p.period_start > CASE WHEN " + SETTLED_IN + " IS NULL THEN '' "
@@ -321,7 +322,7 @@ final class Scenarios {
                 if (first) {
                     length = rs.getInt("length");
                 }
-                for (int i = first ? 1 : 8; i <= cols; i++) {   // the row's columns once, the period's on every row
+                for (int i = first ? 1 : cols - 6; i <= cols; i++) {   // the row once, the 7 period columns always
                     rs.getString(i);
                 }
             }
