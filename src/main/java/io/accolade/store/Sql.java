@@ -12,7 +12,8 @@ import java.util.Optional;
 /**
  * The few JDBC moves every repository needs, so that each repository reads as its SQL and its row mapping.
  * Parameters bind by Java type; {@code null} binds as an untyped NULL (PostgreSQL URLs carry
- * {@code stringtype=unspecified}, so the server infers the type from the column).
+ * {@code stringtype=unspecified}, so the server infers the type from the column). Statements come from
+ * {@link StatementCache}, which keeps SQLite's from one use to the next.
  */
 public final class Sql {
     private Sql() {
@@ -24,24 +25,29 @@ public final class Sql {
     }
 
     public static int update(Connection c, String sql, Object... params) {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+        try (StatementCache.Use use = StatementCache.prepare(c, sql)) {
+            PreparedStatement ps = use.statement();
             bind(ps, params);
-            return ps.executeUpdate();
+            int n = ps.executeUpdate();
+            use.succeeded();
+            return n;
         } catch (SQLException e) {
             throw StoreException.of(e);
         }
     }
 
     public static <T> List<T> list(Connection c, String sql, Row<T> row, Object... params) {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+        try (StatementCache.Use use = StatementCache.prepare(c, sql)) {
+            PreparedStatement ps = use.statement();
             bind(ps, params);
+            List<T> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
-                List<T> out = new ArrayList<>();
                 while (rs.next()) {
                     out.add(row.map(rs));
                 }
-                return out;
             }
+            use.succeeded();
+            return out;
         } catch (SQLException e) {
             throw StoreException.of(e);
         }
@@ -60,13 +66,15 @@ public final class Sql {
 
     /** Runs a query and hands each row to {@code rows}. */
     public static void each(Connection c, String sql, Rows rows, Object... params) {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+        try (StatementCache.Use use = StatementCache.prepare(c, sql)) {
+            PreparedStatement ps = use.statement();
             bind(ps, params);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     rows.next(rs);
                 }
             }
+            use.succeeded();
         } catch (SQLException e) {
             throw StoreException.of(e);
         }
@@ -91,12 +99,14 @@ public final class Sql {
             update(c, sql, rows.getFirst());
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+        try (StatementCache.Use use = StatementCache.prepare(c, sql)) {
+            PreparedStatement ps = use.statement();
             for (Object[] params : rows) {
                 bind(ps, params);
                 ps.addBatch();
             }
             ps.executeBatch();
+            use.succeeded();
         } catch (SQLException e) {
             throw StoreException.of(e);
         }
