@@ -9,10 +9,14 @@ import java.sql.Types;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import org.sqlite.SQLiteConnection;
 
 /**
  * The scenarios: for each, how to make one varied, valid HTTP request, how to check its answer, and the storage
@@ -293,7 +297,7 @@ final class Scenarios {
         double total = scalarDouble(c, ADD_TOTAL, Dataset.APP, user, "xp", (double) value, now);
         update(c, INSERT_EVENT, Dataset.APP, user, UUID.randomUUID().toString(), "xp", (double) value, null, now, now);
         List<String[]> far = new ArrayList<>();
-        try (PreparedStatement ps = prepare(c, PROGRESS_OF_USER, Dataset.APP, user); ResultSet rs = ps.executeQuery()) {
+        try (Stmt ps = prepare(c, PROGRESS_OF_USER, Dataset.APP, user); ResultSet rs = ps.statement().executeQuery()) {
             while (rs.next()) {
                 if (rs.getString("ach_key").startsWith("xp-far-") && rs.getString("state").equals("REVEALED")) {
                     far.add(new String[] {rs.getString("ach_key"), rs.getString("created_at")});
@@ -315,8 +319,8 @@ final class Scenarios {
      */
     private static int streakLoad(Connection c, String user) throws SQLException {
         int length = 0;
-        try (PreparedStatement ps = prepare(c, STREAK_WITH_PERIODS, Dataset.APP, user, Dataset.APP, user, "daily",
-                "daily"); ResultSet rs = ps.executeQuery()) {
+        try (Stmt ps = prepare(c, STREAK_WITH_PERIODS, Dataset.APP, user, Dataset.APP, user, "daily",
+                "daily"); ResultSet rs = ps.statement().executeQuery()) {
             int cols = rs.getMetaData().getColumnCount();
             for (boolean first = true; rs.next(); first = false) {
                 if (first) {
@@ -373,8 +377,8 @@ final class Scenarios {
 
     static void userAchievementsSql(Connection c, Ctx ctx, SplittableRandom r, int w, long seq) throws SQLException {
         String user = ctx.user(r);
-        try (PreparedStatement ps = prepare(c, USER_COMPLETIONS, Dataset.APP, user);
-             ResultSet rs = ps.executeQuery()) {
+        try (Stmt ps = prepare(c, USER_COMPLETIONS, Dataset.APP, user);
+             ResultSet rs = ps.statement().executeQuery()) {
             // As the server reads it: the user's columns from the first row, the completion from every row.
             int userColumns = rs.getMetaData().getColumnCount() - 2;
             for (boolean first = true; rs.next(); first = false) {
@@ -399,8 +403,8 @@ final class Scenarios {
         // the first of n + 1 daily periods counted in UTC, less a day (StreakService#ofUser).
         int n = r.nextInt(4) == 0 ? 30 : 7;
         String floor = LocalDate.now(ZoneOffset.UTC).minusDays(n + 1L).toString();
-        try (PreparedStatement ps = prepare(c, USER_WITH_STREAK, "daily", "daily", "daily", floor, "daily", floor,
-                Dataset.APP, user); ResultSet rs = ps.executeQuery()) {
+        try (Stmt ps = prepare(c, USER_WITH_STREAK, "daily", "daily", "daily", floor, "daily", floor,
+                Dataset.APP, user); ResultSet rs = ps.statement().executeQuery()) {
             int cols = rs.getMetaData().getColumnCount();
             int periodFrom = cols - 6;   // the 7 period columns come last
             for (boolean first = true; rs.next(); first = false) {
@@ -427,7 +431,7 @@ final class Scenarios {
         drain(c, LOCK_USER, Dataset.APP, user);
         long steps = 0;
         long created = now;
-        try (PreparedStatement ps = prepare(c, PROGRESS_OF_USER, Dataset.APP, user); ResultSet rs = ps.executeQuery()) {
+        try (Stmt ps = prepare(c, PROGRESS_OF_USER, Dataset.APP, user); ResultSet rs = ps.statement().executeQuery()) {
             while (rs.next()) {
                 if (rs.getString("ach_key").equals(key)) {
                     steps = rs.getLong("steps");
@@ -449,10 +453,54 @@ final class Scenarios {
 
     // ---- JDBC helpers (bind like store/Sql.java) -----------------------------------------------------------------
 
-    static PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {
-        PreparedStatement ps = c.prepareStatement(sql);
-        bind(ps, params);
-        return ps;
+    /**
+     * One use of a prepared statement. On SQLite a worker's statements are kept on its connection from one use to
+     * the next, as the server's StatementCache keeps them; on PostgreSQL each use prepares anew, as the server does
+     * (pgjdbc keeps the server-prepared statement by its SQL either way).
+     */
+    record Stmt(PreparedStatement statement, boolean kept) implements AutoCloseable {
+        @Override
+        public void close() throws SQLException {
+            if (kept) {
+                statement.clearParameters();
+                statement.clearBatch();
+            } else {
+                statement.close();
+            }
+        }
+    }
+
+    /** Each SQLite anchor connection's statements by SQL; a connection serves one worker at a time (Main#anchor). */
+    private static final Map<Connection, Map<String, PreparedStatement>> KEPT = new ConcurrentHashMap<>();
+
+    static Stmt prepare(Connection c, String sql, Object... params) throws SQLException {
+        Stmt stmt;
+        if (c.isWrapperFor(SQLiteConnection.class)) {
+            Map<String, PreparedStatement> kept = KEPT.get(c);
+            if (kept == null) {
+                KEPT.keySet().removeIf(Scenarios::closed);   // the anchors of earlier scenarios are done
+                kept = new HashMap<>();
+                KEPT.put(c, kept);
+            }
+            PreparedStatement ps = kept.get(sql);
+            if (ps == null) {
+                ps = c.prepareStatement(sql);
+                kept.put(sql, ps);
+            }
+            stmt = new Stmt(ps, true);
+        } else {
+            stmt = new Stmt(c.prepareStatement(sql), false);
+        }
+        bind(stmt.statement(), params);
+        return stmt;
+    }
+
+    private static boolean closed(Connection c) {
+        try {
+            return c.isClosed();
+        } catch (SQLException e) {
+            return true;
+        }
     }
 
     static void bind(PreparedStatement ps, Object[] params) throws SQLException {
@@ -473,7 +521,7 @@ final class Scenarios {
 
     /** Runs a query and reads every column of every row (the server maps them all). */
     static int drain(Connection c, String sql, Object... params) throws SQLException {
-        try (PreparedStatement ps = prepare(c, sql, params); ResultSet rs = ps.executeQuery()) {
+        try (Stmt ps = prepare(c, sql, params); ResultSet rs = ps.statement().executeQuery()) {
             int n = 0;
             int cols = rs.getMetaData().getColumnCount();
             while (rs.next()) {
@@ -487,15 +535,15 @@ final class Scenarios {
     }
 
     static double scalarDouble(Connection c, String sql, Object... params) throws SQLException {
-        try (PreparedStatement ps = prepare(c, sql, params); ResultSet rs = ps.executeQuery()) {
+        try (Stmt ps = prepare(c, sql, params); ResultSet rs = ps.statement().executeQuery()) {
             rs.next();
             return rs.getDouble(1);
         }
     }
 
     static int update(Connection c, String sql, Object... params) throws SQLException {
-        try (PreparedStatement ps = prepare(c, sql, params)) {
-            return ps.executeUpdate();
+        try (Stmt ps = prepare(c, sql, params)) {
+            return ps.statement().executeUpdate();
         }
     }
 
@@ -508,7 +556,8 @@ final class Scenarios {
             update(c, sql, rows.getFirst());
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Stmt stmt = prepare(c, sql)) {
+            PreparedStatement ps = stmt.statement();
             for (Object[] row : rows) {
                 bind(ps, row);
                 ps.addBatch();
