@@ -81,8 +81,9 @@ public final class StatementCache {
                 statement.clearParameters();
                 statement.clearBatch();
             } catch (SQLException e) {
+                // The use itself succeeded; a statement that cannot be cleared is just not kept.
                 closeQuietly(statement);
-                throw e;
+                return;
             }
             kept.putBack(sql, statement);
         }
