@@ -252,7 +252,7 @@ final class Scenarios {
             + "WHERE u.app_id = ? AND u.user_id = ?";
     /** The rank of a streak: per-length counts (V5) less the expired, not yet stored ones. */
     static final String RANK_LONGER = "SELECT COALESCE((SELECT SUM(users) FROM streak_lengths WHERE app_id = ? AND "
-            + "length > ?), 0) - (SELECT COUNT(*) FROM streaks WHERE app_id = ? AND alive_until <= ? AND length > ?)";
+            + "length > ?), 0) - (SELECT COUNT(*) FROM streaks WHERE app_id = ? AND alive_until <= ? AND +length > ?)";
     /** Before V5: a count of the longer streaks. */
     static final String COUNT_LONGER = "SELECT COUNT(*) FROM streaks WHERE app_id = ? AND length > ? "
             + "AND alive_until > ?";
