@@ -31,8 +31,10 @@ import org.sqlite.SQLiteConnection;
  *   <li>Each connection keeps at most {@link #PER_CONNECTION} statements, the least recently used going first: SQL
  *   built for a number of values ({@link Sql#placeholders}) would otherwise grow without end.</li>
  *   <li>A connection the pool has closed (at its maximum lifetime, or broken) is forgotten when a connection not
- *   seen before first prepares, which is when the pool has opened one in its place. Closing a connection closes its
- *   statements in the driver, so forgetting is all that is left to do.</li>
+ *   seen before first prepares, which is when the pool has opened one in its place. The pool closes in the
+ *   background, so a connection closed after its replacement's first statement is forgotten at the next
+ *   replacement: the map holds at most the open connections and those retired since. Closing a connection closes
+ *   its statements in the driver, so forgetting is all that is left to do.</li>
  * </ul>
  *
  * <p>{@code -Daccolade.statementCache=false} prepares every statement anew, for an A/B.

@@ -175,14 +175,21 @@ class StatementCacheTest {
         });
         assertThat(StatementCache.knows(before)).isTrue();
 
-        ((HikariDataSource) db.writerDataSource()).getHikariPoolMXBean().softEvictConnections();
+        HikariDataSource writer = (HikariDataSource) db.writerDataSource();
+        writer.getHikariPoolMXBean().softEvictConnections();
+        // The pool closes a retired connection in the background: wait for it. The transaction below then runs on
+        // a connection nothing has prepared on yet, and its first statement forgets the closed ones.
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!before.isClosed() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(before.isClosed()).as("the pool closed the evicted connection").isTrue();
         SQLiteConnection after = db.transaction(c -> {
             Sql.update(c, INSERT, 2L, "a");
             return c.unwrap(SQLiteConnection.class);
         });
 
         assertThat(after).isNotSameAs(before);
-        assertThat(before.isClosed()).isTrue();
         assertThat(StatementCache.knows(before)).as("the closed connection's statements are let go").isFalse();
         assertThat(StatementCache.knows(after)).isTrue();
         assertThat(db.<List<Long>>read(c -> Sql.list(c, OF_OWNER, rs -> rs.getLong(1), "a"))).containsExactly(1L, 2L);
