@@ -48,6 +48,11 @@ public final class Main {
         /** Where the anchors run their SQL: "server" (as the server does: PostgreSQL transactions on platform
          *  threads, everything else on the virtual workers), "platform" or "virtual" (always). */
         String anchorThreads = "server";
+        /**
+         * The load generator's connections on virtual threads. Platform threads cost less CPU per read request but
+         * serve the connections unevenly (BENCHMARKS.md, tenth round: measured, not kept); kept as an option.
+         */
+        String generatorThreads = "virtual";
         String javaOpts = "";
         double zipf = 0.8;
         Path repo = Path.of(".").toAbsolutePath().normalize();
@@ -78,6 +83,8 @@ public final class Main {
               --anchor-threads T         where the anchors run their SQL: server (default: as the server does,
                                          PostgreSQL transactions on one platform thread per connection, the rest
                                          on the virtual workers), platform or virtual (always)
+              --generator-threads T      the HTTP load generator's connections on virtual threads (default) or
+                                         platform threads
               --java-opts "…"            ACCOLADE_JAVA_OPTS for the server (e.g. -Xmx512m)
               --zipf S                   skew of user choice (default 0.8)
               --pg-url URL --pg-user U --pg-password P   PostgreSQL server (default jdbc:postgresql://127.0.0.1:5432/, postgres)
@@ -128,6 +135,13 @@ public final class Main {
                         throw new IllegalArgumentException("--anchor-threads is server, platform or virtual");
                     }
                     o.anchorThreads = v;
+                    i++;
+                }
+                case "--generator-threads" -> {
+                    if (!List.of("platform", "virtual").contains(v)) {
+                        throw new IllegalArgumentException("--generator-threads is platform or virtual");
+                    }
+                    o.generatorThreads = v;
                     i++;
                 }
                 case "--java-opts" -> { o.javaOpts = v; i++; }
@@ -598,7 +612,7 @@ public final class Main {
                         public void close() throws IOException {
                             conn.close();
                         }
-                    }, cpu);
+                    }, cpu, "virtual".equals(o.generatorThreads));
         } finally {
             if (sampler != null) {
                 sampler.interrupt();
