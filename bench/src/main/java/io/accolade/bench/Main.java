@@ -49,10 +49,12 @@ public final class Main {
          *  threads, everything else on the virtual workers), "platform" or "virtual" (always). */
         String anchorThreads = "server";
         /**
-         * The load generator's connections on virtual threads. Platform threads cost less CPU per read request but
-         * serve the connections unevenly (BENCHMARKS.md, tenth round: measured, not kept); kept as an option.
+         * How the load generator drives its connections: "nio", a few selector loops as wrk does ({@link NioLoad});
+         * "virtual", one virtual thread per connection (before the tenth round); "platform", one platform thread
+         * per connection. The selector loops cost half the CPU per request of virtual threads, CPU the server and
+         * the database share with the generator on this machine (BENCHMARKS.md, tenth round).
          */
-        String generatorThreads = "virtual";
+        String generatorThreads = "nio";
         String javaOpts = "";
         double zipf = 0.8;
         Path repo = Path.of(".").toAbsolutePath().normalize();
@@ -83,8 +85,9 @@ public final class Main {
               --anchor-threads T         where the anchors run their SQL: server (default: as the server does,
                                          PostgreSQL transactions on one platform thread per connection, the rest
                                          on the virtual workers), platform or virtual (always)
-              --generator-threads T      the HTTP load generator's connections on virtual threads (default) or
-                                         platform threads
+              --generator-threads T      how the HTTP load generator drives its connections: nio (default:
+                                         one selector loop per core, as wrk), virtual or platform (one thread
+                                         per connection)
               --java-opts "…"            ACCOLADE_JAVA_OPTS for the server (e.g. -Xmx512m)
               --zipf S                   skew of user choice (default 0.8)
               --pg-url URL --pg-user U --pg-password P   PostgreSQL server (default jdbc:postgresql://127.0.0.1:5432/, postgres)
@@ -138,8 +141,8 @@ public final class Main {
                     i++;
                 }
                 case "--generator-threads" -> {
-                    if (!List.of("platform", "virtual").contains(v)) {
-                        throw new IllegalArgumentException("--generator-threads is platform or virtual");
+                    if (!List.of("nio", "platform", "virtual").contains(v)) {
+                        throw new IllegalArgumentException("--generator-threads is nio, platform or virtual");
                     }
                     o.generatorThreads = v;
                     i++;
@@ -569,6 +572,9 @@ public final class Main {
                 + "&subject_token_type=urn%3Aaccolade%3Aparams%3Aoauth%3Atoken-type%3Auser-id";
     }
 
+    /** Selector loops of the nio generator: one per core. */
+    static final int NIO_LOOPS = Runtime.getRuntime().availableProcessors();
+
     private Measure.Result http(Scenarios.Ctx ctx, Scenarios.Scenario sc, Server server, long[] rss)
             throws InterruptedException {
         return http(ctx, sc, server, rss, null);
@@ -590,6 +596,14 @@ public final class Main {
             });
         }
         try {
+            if ("nio".equals(o.generatorThreads)) {
+                return NioLoad.run(ctx.host, ctx.port, o.connections, NIO_LOOPS, o.warmup, o.duration,
+                        sc.name().hashCode(), (r, connection, seq) -> {
+                            Scenarios.Scenario one = sc.pick(r);
+                            return new NioLoad.Request(one.http().request(ctx, r, connection, seq),
+                                    one.write() ? Measure.WRITE : Measure.READ, one.check());
+                        }, cpu);
+            }
             return Measure.run(o.connections, o.warmup, o.duration, sc.name().hashCode(), index ->
                     new Measure.Worker() {
                         final RawHttp conn = new RawHttp(ctx.host, ctx.port);

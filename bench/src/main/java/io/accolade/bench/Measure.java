@@ -9,7 +9,8 @@ import org.HdrHistogram.Histogram;
 /**
  * A closed loop: {@code workers} virtual threads, each issuing one operation after the other, for a warm-up and then
  * a measured window. Only operations that start inside the window are counted; latencies go to an HDR histogram
- * (microseconds). Used alike for HTTP (one socket per worker) and for the JDBC anchors.
+ * (microseconds). Used for the JDBC anchors, and for HTTP with one socket per worker when the generator runs on
+ * threads ({@code --generator-threads virtual|platform}; the default, {@link NioLoad}, follows the same rules).
  */
 final class Measure {
     /** One worker's loop body; returns false for an error (wrong status, failed check, exception). */
@@ -112,19 +113,7 @@ final class Measure {
         long start = System.nanoTime();
         long measureFrom = start + (long) (warmupSec * 1e9);
         long measureTo = measureFrom + (long) (measureSec * 1e9);
-        Thread prober = null;
-        if (probe != null) {
-            prober = Thread.ofPlatform().daemon().start(() -> {
-                try {
-                    sleepUntil(measureFrom);
-                    probe.atStart();
-                    sleepUntil(measureTo);
-                    probe.atEnd();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-        }
+        Thread prober = startProbe(probe, measureFrom, measureTo);
         List<Histogram> hists = new ArrayList<>();
         List<Histogram[]> kinds = new ArrayList<>();
         AtomicLong errors = new AtomicLong();
@@ -215,6 +204,23 @@ final class Measure {
             writes.add(k[WRITE]);
         });
         return new Result(ops.get(), errors.get(), measureSec, all, firstError[0], List.copyOf(slow), reads, writes);
+    }
+
+    /** Runs {@code probe} at the start and at the end of the measured window, on a thread of its own (null: none). */
+    static Thread startProbe(Probe probe, long measureFrom, long measureTo) {
+        if (probe == null) {
+            return null;
+        }
+        return Thread.ofPlatform().daemon().start(() -> {
+            try {
+                sleepUntil(measureFrom);
+                probe.atStart();
+                sleepUntil(measureTo);
+                probe.atEnd();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 
     private static void sleepUntil(long nanoTime) throws InterruptedException {
