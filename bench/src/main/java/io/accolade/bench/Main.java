@@ -54,7 +54,7 @@ public final class Main {
          * per connection. The selector loops cost half the CPU per request of virtual threads, CPU the server and
          * the database share with the generator on this machine (BENCHMARKS.md, tenth round).
          */
-        String generatorThreads = "nio";
+        String generator = "nio";
         String javaOpts = "";
         double zipf = 0.8;
         Path repo = Path.of(".").toAbsolutePath().normalize();
@@ -85,7 +85,7 @@ public final class Main {
               --anchor-threads T         where the anchors run their SQL: server (default: as the server does,
                                          PostgreSQL transactions on one platform thread per connection, the rest
                                          on the virtual workers), platform or virtual (always)
-              --generator-threads T      how the HTTP load generator drives its connections: nio (default:
+              --generator G              how the HTTP load generator drives its connections: nio (default:
                                          one selector loop per core, as wrk), virtual or platform (one thread
                                          per connection)
               --java-opts "…"            ACCOLADE_JAVA_OPTS for the server (e.g. -Xmx512m)
@@ -140,11 +140,11 @@ public final class Main {
                     o.anchorThreads = v;
                     i++;
                 }
-                case "--generator-threads" -> {
+                case "--generator" -> {
                     if (!List.of("nio", "platform", "virtual").contains(v)) {
-                        throw new IllegalArgumentException("--generator-threads is nio, platform or virtual");
+                        throw new IllegalArgumentException("--generator is nio, virtual or platform");
                     }
-                    o.generatorThreads = v;
+                    o.generator = v;
                     i++;
                 }
                 case "--java-opts" -> { o.javaOpts = v; i++; }
@@ -596,7 +596,7 @@ public final class Main {
             });
         }
         try {
-            if ("nio".equals(o.generatorThreads)) {
+            if ("nio".equals(o.generator)) {
                 return NioLoad.run(ctx.host, ctx.port, o.connections, NIO_LOOPS, o.warmup, o.duration,
                         sc.name().hashCode(), (r, connection, seq) -> {
                             Scenarios.Scenario one = sc.pick(r);
@@ -626,7 +626,7 @@ public final class Main {
                         public void close() throws IOException {
                             conn.close();
                         }
-                    }, cpu, "virtual".equals(o.generatorThreads));
+                    }, cpu, "virtual".equals(o.generator));
         } finally {
             if (sampler != null) {
                 sampler.interrupt();

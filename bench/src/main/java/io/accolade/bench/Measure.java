@@ -10,7 +10,7 @@ import org.HdrHistogram.Histogram;
  * A closed loop: {@code workers} virtual threads, each issuing one operation after the other, for a warm-up and then
  * a measured window. Only operations that start inside the window are counted; latencies go to an HDR histogram
  * (microseconds). Used for the JDBC anchors, and for HTTP with one socket per worker when the generator runs on
- * threads ({@code --generator-threads virtual|platform}; the default, {@link NioLoad}, follows the same rules).
+ * threads ({@code --generator virtual|platform}; the default, {@link NioLoad}, follows the same rules).
  */
 final class Measure {
     /** One worker's loop body; returns false for an error (wrong status, failed check, exception). */

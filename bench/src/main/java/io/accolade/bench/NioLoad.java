@@ -26,8 +26,8 @@ import org.HdrHistogram.Histogram;
  * checked, a failed connection counted as an error and opened again.
  *
  * <p>The loops visit ready connections in the order the kernel reports them and each connection gets at most one
- * request per visit, so no connection is served ahead of the others (platform threads were: BENCHMARKS.md, tenth
- * round).
+ * request per visit, so the generator puts no connection ahead of the others. (Platform threads did; and a skew in
+ * the latencies that remains is the server's: BENCHMARKS.md, tenth round, "Who waits".)
  */
 final class NioLoad {
     private NioLoad() {

@@ -63,9 +63,9 @@ final class Report {
                 .append(java.time.LocalDateTime.now().withNano(0)).append("\n\n");
         sb.append(machine).append("  \n");
         sb.append(String.format(Locale.ROOT, "%d users, %d connections, %.0f s warm-up + %.0f s measured per "
-                + "scenario, server pool %d, generator on %s threads, ACCOLADE_JAVA_OPTS='%s'%s, load average before: "
+                + "scenario, server pool %d, generator %s, ACCOLADE_JAVA_OPTS='%s'%s, load average before: "
                 + "%s, after: %s%n%n",
-                o.users, o.connections, o.warmup, o.duration, o.poolSize, o.generatorThreads, o.javaOpts,
+                o.users, o.connections, o.warmup, o.duration, o.poolSize, o.generator, o.javaOpts,
                 o.pgParams.isEmpty() ? "" : ", PostgreSQL URL parameters '" + o.pgParams + "'", loadBefore, loadAfter));
         sb.append("| scenario | store | req/s | p50 ms | p99 ms | p99.9 ms | errors | HTTP limit req/s | × HTTP "
                 + "| storage limit ops/s | × storage | server CPU µs/req | PG CPU µs/req (HTTP / anchor) | bench CPU µs/req (generator / anchor loop) "
