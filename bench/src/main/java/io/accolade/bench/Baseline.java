@@ -33,8 +33,8 @@ final class Baseline {
     }
 
     /**
-     * A table: its heading (the "### label — time" line), its run's settings (users, connections, durations) and
-     * its rows, keyed "scenario/store", column → cell.
+     * A table: its heading (the "### label — time" line), its run's settings (users, connections, durations, load
+     * generator) and its rows, keyed "scenario/store", column → cell.
      */
     record Table(String heading, String settings, Map<String, Map<String, String>> rows) {
     }
@@ -62,7 +62,7 @@ final class Baseline {
                 comparison = true;
                 header = null;
             } else if (l.matches("\\d+ users, \\d+ connections, .*")) {
-                settings = l.replaceAll(", server pool.*", "");
+                settings = l.replaceAll(", server pool.*", "") + ", generator " + generator(l);
             } else if (l.startsWith("| scenario |") && !comparison) {
                 header = cells(l);
             } else if (header != null && l.startsWith("|") && !l.startsWith("|---")) {
@@ -77,6 +77,18 @@ final class Baseline {
             }
         }
         return new Table(heading, settings, rows);
+    }
+
+    private static final java.util.regex.Pattern GENERATOR = java.util.regex.Pattern.compile(", generator (\\w+)");
+
+    /**
+     * The load generator a run's settings line names; "virtual" for tables written before it was named (one virtual
+     * thread per connection until the tenth round). The generator's own CPU moves every ratio (BENCHMARKS.md, tenth
+     * round), so runs with different ones are said to differ.
+     */
+    static String generator(String settingsLine) {
+        var m = GENERATOR.matcher(settingsLine);
+        return m.find() ? m.group(1) : "virtual";
     }
 
     private static List<String> cells(String line) {

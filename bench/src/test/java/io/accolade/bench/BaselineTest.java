@@ -76,6 +76,21 @@ class BaselineTest {
                 .contains("Not in the baseline: mixed/sqlite.").doesNotContain("| mixed |");
     }
 
+    @Test
+    void runsWithDifferentLoadGeneratorsAreSaidToDiffer() {
+        String row = row("streak", "sqlite", 100, 1.0, 0.01, 0.10, "1", "x");
+        // Before the tenth round the settings line named no generator: it was one virtual thread per connection.
+        Baseline.Table older = Baseline.parse(run("older", SETTINGS, row));
+        Baseline.Table nio = Baseline.parse(run("nio", SETTINGS, row).replace(", server pool 5, ",
+                ", server pool 5, generator nio, "));
+        Baseline.Table virtual = Baseline.parse(run("virtual", SETTINGS, row).replace(", server pool 5, ",
+                ", server pool 5, generator virtual, "));
+
+        assertThat(Baseline.compare(older, "old.md", nio)).contains("The runs differ: baseline " + SETTINGS
+                + ", generator virtual; this run " + SETTINGS + ", generator nio.");
+        assertThat(Baseline.compare(older, "old.md", virtual)).doesNotContain("The runs differ");
+    }
+
     private static String line(String md, String start) {
         return md.lines().filter(l -> l.startsWith(start)).findFirst().orElseThrow();
     }
