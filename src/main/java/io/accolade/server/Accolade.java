@@ -42,6 +42,7 @@ import io.accolade.service.AppService;
 import io.accolade.store.AppStore;
 import io.accolade.store.ConfigVersion;
 import io.accolade.store.Database;
+import io.accolade.store.UserCache;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import java.time.Clock;
@@ -98,6 +99,7 @@ public final class Accolade implements AutoCloseable {
         Database db = openDatabase(config);
         try {
             db.migrate();
+            db.listen();
             HttpRouting.Builder routing = HttpRouting.builder();
             List<AutoCloseable> background = new ArrayList<>();
             routing(routing, db, config, clock, background);
@@ -161,7 +163,7 @@ public final class Accolade implements AutoCloseable {
         GroupCommit groupCommit = GROUP_COMMIT ? groupCommit(db, config) : null;
         events.withGroupCommit(groupCommit);
         AchievementReads reads = new AchievementReads(db, catalogs, userStore, progressStore, metricStore,
-                counterStore);
+                counterStore, new UserCache<>(db.userChanges(), config.userCacheSize()));
         BackfillService backfill = new BackfillService(db, catalogs, userStore, progressStore, metricStore,
                 streakStore, recorder, engine, clock);
         background.add(backfill);

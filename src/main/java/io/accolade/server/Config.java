@@ -27,7 +27,8 @@ public record Config(
         Duration lateEventWindow,
         int rateLimitPerSecond,
         int rateLimitBurst,
-        Duration shutdownGrace) {
+        Duration shutdownGrace,
+        int userCacheSize) {
 
     /** One setting: its variable, its flag, its default (null = unset) and whether it is a secret. */
     public enum Setting {
@@ -47,7 +48,8 @@ public record Config(
         LATE_EVENT_WINDOW("ACCOLADE_LATE_EVENT_WINDOW", "P7D", false, "how far in the past a metric event's timestamp may lie"),
         RATE_LIMIT("ACCOLADE_RATE_LIMIT", "0", false, "requests per second per API key (0 = unlimited)"),
         RATE_LIMIT_BURST("ACCOLADE_RATE_LIMIT_BURST", "0", false, "bucket size per API key (0 = same as the rate)"),
-        SHUTDOWN_GRACE("ACCOLADE_SHUTDOWN_GRACE", "PT10S", false, "how long SIGTERM waits for in-flight requests");
+        SHUTDOWN_GRACE("ACCOLADE_SHUTDOWN_GRACE", "PT10S", false, "how long SIGTERM waits for in-flight requests"),
+        USER_CACHE("ACCOLADE_USER_CACHE", "20000", false, "users whose achievement lists each node keeps in memory (0 = read the database every time)");
 
         public final String env;
         public final String defaultValue;
@@ -128,7 +130,8 @@ public record Config(
                 duration(raw, Setting.LATE_EVENT_WINDOW),
                 rate,
                 burst == 0 ? rate : burst,
-                duration(raw, Setting.SHUTDOWN_GRACE));
+                duration(raw, Setting.SHUTDOWN_GRACE),
+                integer(raw, Setting.USER_CACHE, 0, 10_000_000));
     }
 
     /** Defaults only: the embedded store under {@code dataDir}, any free port. Used by tests and tools. */
@@ -138,32 +141,32 @@ public record Config(
 
     public Config withPort(int p) {
         return new Config(p, host, dbUrl, dbUser, dbPassword, dataDir, adminToken, dbPoolSize, dbTimeout, tokenTtl,
-                lateEventWindow, rateLimitPerSecond, rateLimitBurst, shutdownGrace);
+                lateEventWindow, rateLimitPerSecond, rateLimitBurst, shutdownGrace, userCacheSize);
     }
 
     public Config withDatabase(Optional<String> url, Optional<String> user, Optional<String> password, Path dir) {
         return new Config(port, host, url, user, password, dir, adminToken, dbPoolSize, dbTimeout, tokenTtl,
-                lateEventWindow, rateLimitPerSecond, rateLimitBurst, shutdownGrace);
+                lateEventWindow, rateLimitPerSecond, rateLimitBurst, shutdownGrace, userCacheSize);
     }
 
     public Config withAdminToken(String token) {
         return new Config(port, host, dbUrl, dbUser, dbPassword, dataDir, Optional.of(token), dbPoolSize, dbTimeout,
-                tokenTtl, lateEventWindow, rateLimitPerSecond, rateLimitBurst, shutdownGrace);
+                tokenTtl, lateEventWindow, rateLimitPerSecond, rateLimitBurst, shutdownGrace, userCacheSize);
     }
 
     public Config withRateLimit(int perSecond, int burst) {
         return new Config(port, host, dbUrl, dbUser, dbPassword, dataDir, adminToken, dbPoolSize, dbTimeout, tokenTtl,
-                lateEventWindow, perSecond, burst, shutdownGrace);
+                lateEventWindow, perSecond, burst, shutdownGrace, userCacheSize);
     }
 
     public Config withDbTimeout(Duration timeout) {
         return new Config(port, host, dbUrl, dbUser, dbPassword, dataDir, adminToken, dbPoolSize, timeout, tokenTtl,
-                lateEventWindow, rateLimitPerSecond, rateLimitBurst, shutdownGrace);
+                lateEventWindow, rateLimitPerSecond, rateLimitBurst, shutdownGrace, userCacheSize);
     }
 
     public Config withTokenTtl(Duration ttl) {
         return new Config(port, host, dbUrl, dbUser, dbPassword, dataDir, adminToken, dbPoolSize, dbTimeout, ttl,
-                lateEventWindow, rateLimitPerSecond, rateLimitBurst, shutdownGrace);
+                lateEventWindow, rateLimitPerSecond, rateLimitBurst, shutdownGrace, userCacheSize);
     }
 
     /** One line per setting, secrets masked, for the start-up banner. */
@@ -183,6 +186,7 @@ public record Config(
         lines.add(line(Setting.RATE_LIMIT, rateLimitPerSecond == 0 ? "0 (unlimited)" : String.valueOf(rateLimitPerSecond)));
         lines.add(line(Setting.RATE_LIMIT_BURST, String.valueOf(rateLimitBurst)));
         lines.add(line(Setting.SHUTDOWN_GRACE, shutdownGrace.toString()));
+        lines.add(line(Setting.USER_CACHE, userCacheSize == 0 ? "0 (off)" : String.valueOf(userCacheSize)));
         return lines;
     }
 

@@ -14,6 +14,8 @@ import io.accolade.store.CounterStore;
 import io.accolade.store.Database;
 import io.accolade.store.MetricStore;
 import io.accolade.store.ProgressStore;
+import io.accolade.store.UserCache;
+import io.accolade.store.UserChanges;
 import io.accolade.store.UserStore;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,6 +40,11 @@ public final class AchievementReads {
     private final ProgressStore progress;
     private final MetricStore metrics;
     private final CounterStore counters;
+    /**
+     * Each user with their completions, as {@code GET /users/{id}/achievements} reads them; served only while no
+     * write of the user has ended on any node since (see {@link UserCache}).
+     */
+    private final UserCache<ProgressStore.UserCompletions> completions;
 
     /** How long a node may answer completions and rarity from its last sum of the counters. */
     static final long STATS_MAX_AGE_NANOS = 1_000_000_000L;
@@ -49,13 +56,15 @@ public final class AchievementReads {
     private final ConcurrentHashMap<String, CachedStats> statsCache = new ConcurrentHashMap<>();
 
     public AchievementReads(Database db, Catalogs catalogs, UserStore users, ProgressStore progress,
-                            MetricStore metrics, CounterStore counters) {
+                            MetricStore metrics, CounterStore counters,
+                            UserCache<ProgressStore.UserCompletions> completions) {
         this.db = db;
         this.catalogs = catalogs;
         this.users = users;
         this.progress = progress;
         this.metrics = metrics;
         this.counters = counters;
+        this.completions = completions;
     }
 
     /**
@@ -155,8 +164,18 @@ public final class AchievementReads {
         record Loaded(ProgressStore.UserCompletions mine, Stats stats) {
         }
         Snapshot cached = cachedSnapshot(appId, catalog);
-        Loaded l = db.read(c -> new Loaded(requireUserCompletions(c, appId, userId),
-                (cached != null ? cached : readSnapshot(c, appId, catalog)).stats()));
+        ProgressStore.UserCompletions known = completions.current(appId, userId);
+        Loaded l;
+        if (known != null && cached != null) {
+            l = new Loaded(known, cached.stats());
+        } else {
+            UserChanges.Stamp stamp = completions.stamp(appId, userId);
+            l = db.read(c -> new Loaded(known != null ? known : requireUserCompletions(c, appId, userId),
+                    (cached != null ? cached : readSnapshot(c, appId, catalog)).stats()));
+            if (known == null) {
+                completions.put(appId, userId, stamp, l.mine());
+            }
+        }
         User user = l.mine().user();
         Stats stats = l.stats();
         List<Stat> out = new ArrayList<>();

@@ -34,6 +34,7 @@ public final class AppStore {
     }
 
     public boolean deleteApp(Connection c, String id) {
+        Database.touchedApp(id);
         for (String table : APP_TABLES) {
             Sql.update(c, "DELETE FROM " + table + " WHERE app_id = ?", id);
         }

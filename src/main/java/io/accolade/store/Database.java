@@ -57,6 +57,10 @@ public final class Database implements AutoCloseable {
     private final Semaphore readerTurns;
     /** PostgreSQL: the platform threads that run transactions; null runs them on the caller's thread. */
     private final ExecutorService databaseThreads;
+    /** The versions of users' rows as this node knows them (see {@link #touched}). */
+    private final UserChanges userChanges = new UserChanges();
+    /** PostgreSQL: hears the other nodes' changes; null on SQLite (one process) and until {@link #listen}. */
+    private volatile ChangeListener listener;
 
     private Database(Engine engine, HikariDataSource writer, HikariDataSource reader, String description,
                      int answerTimeoutMs) {
@@ -68,6 +72,9 @@ public final class Database implements AutoCloseable {
         this.databaseThreads = engine == Engine.POSTGRES ? databaseThreads(writer.getMaximumPoolSize()) : null;
         this.description = description;
         this.answerTimeoutMs = answerTimeoutMs;
+        if (engine == Engine.POSTGRES) {
+            userChanges.trustWhen(() -> false);     // other nodes may write: nothing cached counts until listen()
+        }
     }
 
     /** Embedded SQLite file {@code dir/accolade.db}. */
@@ -191,6 +198,62 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** The users (and apps: {@link #APP_WIDE} as user) the running transaction of this thread writes. */
+    private static final ThreadLocal<java.util.Set<String>> TOUCHED = new ThreadLocal<>();
+    /** The user part of an app-wide change: no user id can be empty. */
+    static final String APP_WIDE = "";
+
+    /**
+     * The running transaction writes this user's rows: when it ends, committed or not, this node's {@link UserCache}s
+     * stop serving what they read of the user before, and on PostgreSQL every other node's do too (the transaction
+     * sends a {@code NOTIFY} in its commit; {@link ChangeListener}). Every store method that writes a user's rows
+     * calls it; {@code StoreWritesAreTrackedTest} checks that each one does.
+     */
+    public static void touched(String appId, String userId) {
+        java.util.Set<String> touched = TOUCHED.get();
+        if (touched == null) {
+            // Every write runs in transaction(); a write outside one would change rows no cache hears of.
+            throw new IllegalStateException("a user's rows written outside Database.transaction");
+        }
+        touched.add(appId + '\t' + userId);
+    }
+
+    /** The running transaction writes rows of many of the app's users (a definition's records, the app itself). */
+    public static void touchedApp(String appId) {
+        touched(appId, APP_WIDE);
+    }
+
+    /**
+     * Runs store methods on a connection of the caller's own, outside {@link #transaction}, with what they mark as
+     * touched going nowhere: for tests that inspect the statements (ExplainTest) and roll them back. A server never
+     * calls it.
+     */
+    static void untracked(Runnable body) {
+        java.util.Set<String> outer = TOUCHED.get();
+        TOUCHED.set(new java.util.HashSet<>());
+        try {
+            body.run();
+        } finally {
+            TOUCHED.set(outer);
+        }
+    }
+
+    /** The versions this node's caches check (see {@link UserCache}). */
+    public UserChanges userChanges() {
+        return userChanges;
+    }
+
+    /**
+     * PostgreSQL: starts hearing the changes other nodes commit; until then (and whenever it is not listening) this
+     * node's caches serve nothing. SQLite: one process writes the file, so this node hears every change itself.
+     */
+    public void listen() {
+        if (engine == Engine.POSTGRES && listener == null) {
+            listener = ChangeListener.start(writer.getJdbcUrl(), writer.getUsername(), writer.getPassword(),
+                    userChanges);
+        }
+    }
+
     /**
      * Runs {@code work} in one transaction on a writer connection and commits. A PostgreSQL serialization failure or
      * deadlock (possible only between unrelated hot counters) re-runs the whole unit, which is safe because nothing
@@ -211,11 +274,17 @@ public final class Database implements AutoCloseable {
             List<Runnable> outer = AFTER_COMMIT.get();
             List<Runnable> pending = new ArrayList<>();
             AFTER_COMMIT.set(pending);
+            java.util.Set<String> outerTouched = TOUCHED.get();
+            java.util.Set<String> touched = new java.util.LinkedHashSet<>();
+            TOUCHED.set(touched);
             T result;
             try (Connection c = connect(writer)) {
                 c.setAutoCommit(false);
                 try {
                     result = work.run(c);
+                    if (engine == Engine.POSTGRES && !touched.isEmpty()) {
+                        ChangeListener.announce(c, touched);
+                    }
                     c.commit();
                 } catch (Throwable t) {
                     rollbackQuietly(c);
@@ -236,6 +305,10 @@ public final class Database implements AutoCloseable {
                 throw e;
             } finally {
                 AFTER_COMMIT.set(outer);
+                TOUCHED.set(outerTouched);
+                // Committed or not: a commit whose answer was lost may still have happened, and a stale miss costs
+                // one read where a stale hit would serve old rows.
+                ChangeListener.apply(touched, userChanges);
             }
             pending.forEach(Runnable::run);      // committed on its own connection, whatever surrounds it
             return result;
@@ -403,6 +476,10 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        ChangeListener l = listener;
+        if (l != null) {
+            l.close();
+        }
         if (databaseThreads != null) {
             databaseThreads.shutdown();
         }

@@ -41,6 +41,7 @@ public final class DefinitionStore {
      * event of the deleted metric.
      */
     public boolean deleteMetric(Connection c, String appId, String key) {
+        Database.touchedApp(appId);
         Sql.update(c, "DELETE FROM metric_totals WHERE app_id = ? AND metric_key = ?", appId, key);
         Sql.update(c, "DELETE FROM idempotency_keys WHERE app_id = ? AND metric_key = ?", appId, key);
         Sql.update(c, "DELETE FROM events WHERE app_id = ? AND metric_key = ?", appId, key);
@@ -64,6 +65,7 @@ public final class DefinitionStore {
 
     /** Deletes the definition and every user's progress on it, and its completion counter. */
     public boolean deleteAchievement(Connection c, String appId, String key) {
+        Database.touchedApp(appId);
         Sql.update(c, "DELETE FROM progress WHERE app_id = ? AND ach_key = ?", appId, key);
         Sql.update(c, "DELETE FROM counters WHERE app_id = ? AND counter = ?", appId, CounterStore.completions(key));
         return Sql.update(c, "DELETE FROM achievements WHERE app_id = ? AND ach_key = ?", appId, key) == 1;

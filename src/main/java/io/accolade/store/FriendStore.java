@@ -17,6 +17,8 @@ public final class FriendStore {
 
     /** Makes a and b friends; true when they were not friends before. */
     public boolean add(Connection c, String appId, String a, String b, long now) {
+        Database.touched(appId, a);
+        Database.touched(appId, b);
         boolean created = insert(c, appId, a, b, now);
         insert(c, appId, b, a, now);
         return created;
@@ -24,6 +26,8 @@ public final class FriendStore {
 
     /** Ends the friendship of a and b; true when they were friends. */
     public boolean remove(Connection c, String appId, String a, String b) {
+        Database.touched(appId, a);
+        Database.touched(appId, b);
         int n = Sql.update(c, "DELETE FROM friends WHERE app_id = ? AND user_id = ? AND friend_id = ?", appId, a, b);
         Sql.update(c, "DELETE FROM friends WHERE app_id = ? AND user_id = ? AND friend_id = ?", appId, b, a);
         return n == 1;

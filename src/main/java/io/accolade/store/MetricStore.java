@@ -11,6 +11,7 @@ public final class MetricStore {
 
     /** Adds {@code value} to the user's total and returns the new total (one statement on both engines). */
     public double addToTotal(Connection c, String appId, String userId, String metricKey, double value, long now) {
+        Database.touched(appId, userId);
         return Sql.one(c, "INSERT INTO metric_totals (app_id, user_id, metric_key, total, updated_at) "
                         + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (app_id, user_id, metric_key) DO UPDATE SET "
                         + "total = metric_totals.total + excluded.total, updated_at = excluded.updated_at "

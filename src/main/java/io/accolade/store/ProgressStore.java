@@ -58,11 +58,13 @@ public final class ProgressStore {
                         completed.put(key, rs.getLong("first_unlocked_at"));
                     }
                 }, appId, userId);
-        return user[0] == null ? Optional.empty() : Optional.of(new UserCompletions(user[0], completed));
+        return user[0] == null ? Optional.empty()
+                : Optional.of(new UserCompletions(user[0], java.util.Collections.unmodifiableMap(completed)));
     }
 
     /** Writes the records a unit of work changed (insert or replace). */
     public void save(Connection c, String appId, String userId, List<Progress> changed) {
+        Database.touched(appId, userId);
         List<Object[]> rows = new ArrayList<>(changed.size());
         for (Progress p : changed) {
             rows.add(new Object[] {appId, userId, p.achievementKey(), p.state().name(), p.steps(), p.metricProgress(),

@@ -176,6 +176,7 @@ public final class StreakStore {
      * read under the user's lock, so that the per-length counts stay exact.
      */
     public void save(Connection c, String appId, Row r, Integer previousLength, long now) {
+        Database.touched(appId, r.userId());
         int before = previousLength == null ? 0 : previousLength;
         if (before != r.length()) {
             int slot = ThreadLocalRandom.current().nextInt(LENGTH_SLOTS);
@@ -226,6 +227,7 @@ public final class StreakStore {
 
     /** Nothing is due for this user any more (streaks were disabled). */
     public void clearDue(Connection c, String appId, String userId) {
+        Database.touched(appId, userId);
         Sql.update(c, "UPDATE streaks SET next_check_at = NULL WHERE app_id = ? AND user_id = ?", appId, userId);
     }
 
@@ -315,6 +317,7 @@ public final class StreakStore {
     }
 
     public void savePeriods(Connection c, String appId, String userId, Frequency frequency, List<PeriodRecord> records) {
+        Database.touched(appId, userId);
         List<Object[]> rows = new ArrayList<>();
         for (PeriodRecord r : records) {
             rows.add(new Object[] {appId, userId, frequency.wire(), r.period().start().toString(),

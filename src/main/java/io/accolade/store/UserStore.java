@@ -25,12 +25,14 @@ public final class UserStore {
 
     /** Locks and returns the user, or empty when there is no such user. */
     public Optional<User> lock(Connection c, String appId, String userId) {
+        Database.touched(appId, userId);
         return Sql.one(c, "UPDATE users SET write_seq = write_seq + 1 WHERE app_id = ? AND user_id = ? RETURNING "
                 + COLUMNS, UserStore::user, appId, userId);
     }
 
     /** Inserts the user unless it exists; true when this call created it (and holds its lock). */
     public boolean insertIfAbsent(Connection c, String appId, User u) {
+        Database.touched(appId, u.id());
         return Sql.update(c, "INSERT INTO users (app_id, user_id, email, name, tz, device_tokens, "
                         + "subscribe_to_emails, attributes, control, write_seq, created_at, updated_at) "
                         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) ON CONFLICT (app_id, user_id) DO NOTHING",
@@ -40,6 +42,7 @@ public final class UserStore {
     }
 
     public void update(Connection c, String appId, User u) {
+        Database.touched(appId, u.id());
         Sql.update(c, "UPDATE users SET email = ?, name = ?, tz = ?, device_tokens = ?, subscribe_to_emails = ?, "
                         + "attributes = ?, updated_at = ? WHERE app_id = ? AND user_id = ?",
                 u.email(), u.name(), u.tz(), u.deviceTokens() == null ? null : JsonColumns.write(u.deviceTokens()),
@@ -69,6 +72,7 @@ public final class UserStore {
     }
 
     public void savePreferences(Connection c, String appId, String userId, NotificationPreferences p, long now) {
+        Database.touched(appId, userId);
         Sql.update(c, "UPDATE users SET preferences = ?, updated_at = ? WHERE app_id = ? AND user_id = ?",
                 JsonColumns.write(p.channels()), now, appId, userId);
     }

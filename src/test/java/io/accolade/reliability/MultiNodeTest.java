@@ -166,6 +166,34 @@ class MultiNodeTest {
         assertThat(completions(reader, "rare")).isEqualTo(2);
     }
 
+    /**
+     * Each node keeps the users it read last (store/UserCache): a user's list read through one node follows a write
+     * through another within a second (the writer's NOTIFY), and through the writing node at once.
+     */
+    @Test
+    void aUsersAchievementsFollowAnotherNodesWriteWithinASecond() throws Exception {
+        // An app of its own: its user would change the other tests' rarity.
+        TestServer.TestApp cachedApp = first.newApp("multi-cached");
+        first.admin.put("/admin/v1/apps/multi-cached/achievements/bonus", Map.of("name", "Bonus", "trigger", "api"));
+        Http reader = new Http("http://127.0.0.1:" + others.get(0).port()).withKey(cachedApp.apiKey());
+        Http writer = new Http("http://127.0.0.1:" + others.get(1).port()).withKey(cachedApp.apiKey());
+        assertThat(writer.post("/v1/users", Map.of("id", "cached-1")).status()).isEqualTo(201);
+        for (int i = 0; i < 3; i++) {       // read until the reader has it in memory (its listener is up)
+            assertThat(reader.get("/v1/users/cached-1/achievements").json().findValuesAsText("key")).isEmpty();
+        }
+
+        assertThat(writer.post("/v1/achievements/bonus/complete", Map.of("user", Map.of("id", "cached-1"))).status())
+                .isEqualTo(201);
+        assertThat(writer.get("/v1/users/cached-1/achievements").json().findValuesAsText("key"))
+                .as("the writing node at once").containsExactly("bonus");
+        long written = System.nanoTime();
+        while (!reader.get("/v1/users/cached-1/achievements").json().findValuesAsText("key").contains("bonus")) {
+            assertThat(System.nanoTime() - written).as("another node's write visible within a second")
+                    .isLessThan(1_000_000_000L);
+            Thread.sleep(5);
+        }
+    }
+
     /** The achievement's completions as GET /v1/achievements shows them on {@code node}; -1 when it is not listed. */
     private static long completions(Http node, String key) {
         for (var a : node.get("/v1/achievements").json()) {

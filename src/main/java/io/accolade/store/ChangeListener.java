@@ -1,0 +1,179 @@
+package io.accolade.store;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Collection;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+/**
+ * PostgreSQL: how the nodes on one database tell each other which users' rows they changed, so that no node serves a
+ * cached read of rows another node has changed.
+ *
+ * <p>A write transaction ends with {@code pg_notify} of the users it wrote ({@link #announce}); PostgreSQL delivers
+ * the notification to every listening session when, and only if, the transaction commits. Each node keeps one
+ * connection of its own that listens and bumps the users' versions in {@link UserChanges} as notifications arrive.
+ *
+ * <p>The bound: a node trusts its caches only while its listener has finished a round trip within
+ * {@link #TRUST_NANOS}. Notifications committed before a round trip's query was sent arrive before its answer, so a
+ * change committed anywhere is in force on every node within that second, also when the listener's connection hangs
+ * or breaks. After every (re)connection the listener bumps the whole node's epoch: what was cached while nobody
+ * listened may have missed a change.
+ */
+final class ChangeListener implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger("io.accolade.store");
+
+    static final String CHANNEL = "accolade_changes";
+    /** The listener's {@code application_name}, so that an operator can tell its session from the pool's. */
+    static final String APPLICATION_NAME = "accolade-changes";
+    static final long TRUST_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How long one wait for notifications lasts before the next confirming round trip. */
+    private static final int WAIT_MS = 250;
+    private static final long RETRY_MS = 500;
+    /** pg_notify's payload must stay under 8,000 bytes; ids are ASCII, so characters are bytes. */
+    private static final int MAX_PAYLOAD = 7_000;
+
+    private final String url;
+    private final Properties credentials;
+    private final UserChanges changes;
+    private final Thread thread;
+    private volatile boolean closed;
+    /** When the last confirming round trip was sent ({@link System#nanoTime}). */
+    private volatile long confirmedAt = System.nanoTime() - 2 * TRUST_NANOS;
+
+    private ChangeListener(String url, String user, String password, UserChanges changes) {
+        this.url = url.matches("(?i).*[?&]ApplicationName=.*")
+                ? url.replaceAll("(?i)([?&])ApplicationName=[^&]*", "$1ApplicationName=" + APPLICATION_NAME)
+                : url + (url.contains("?") ? "&" : "?") + "ApplicationName=" + APPLICATION_NAME;
+        this.credentials = new Properties();
+        if (user != null) {
+            credentials.setProperty("user", user);
+        }
+        if (password != null) {
+            credentials.setProperty("password", password);
+        }
+        this.changes = changes;
+        this.thread = new Thread(this::run, "accolade-changes");
+        thread.setDaemon(true);
+    }
+
+    static ChangeListener start(String url, String user, String password, UserChanges changes) {
+        ChangeListener l = new ChangeListener(url, user, password, changes);
+        changes.trustWhen(() -> System.nanoTime() - l.confirmedAt < TRUST_NANOS);
+        l.thread.start();
+        return l;
+    }
+
+    /** Tells every listening node, in {@code c}'s transaction, which users it wrote (see {@link Database#touched}). */
+    static void announce(Connection c, Collection<String> touched) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify('" + CHANNEL + "', ?)")) {
+            StringBuilder payload = new StringBuilder();
+            for (String t : touched) {
+                if (payload.length() + t.length() + 1 > MAX_PAYLOAD) {
+                    send(ps, payload);
+                }
+                payload.append(t).append('\n');
+            }
+            send(ps, payload);
+        }
+    }
+
+    private static void send(PreparedStatement ps, StringBuilder payload) throws SQLException {
+        if (!payload.isEmpty()) {
+            ps.setString(1, payload.toString());
+            ps.execute();
+            payload.setLength(0);
+        }
+    }
+
+    /** Bumps the versions of what {@link #announce} sent (lines of "app TAB user"; an empty user: the whole app). */
+    static void apply(Collection<String> touched, UserChanges changes) {
+        for (String t : touched) {
+            apply(t, changes);
+        }
+    }
+
+    private static void apply(String line, UserChanges changes) {
+        int tab = line.indexOf('\t');
+        if (tab < 0 || tab == line.length() - 1) {
+            changes.bumpAll();      // app-wide (or not ours to parse): nothing cached may be trusted
+        } else {
+            changes.bump(line.substring(0, tab), line.substring(tab + 1));
+        }
+    }
+
+    private void applyNotifications(PGNotification[] notifications) {
+        if (notifications == null) {
+            return;
+        }
+        for (PGNotification n : notifications) {
+            if (CHANNEL.equals(n.getName())) {
+                for (String line : n.getParameter().split("\n")) {
+                    if (!line.isEmpty()) {
+                        apply(line, changes);
+                    }
+                }
+            }
+        }
+    }
+
+    private void run() {
+        boolean failing = false;
+        while (!closed) {
+            try (Connection c = DriverManager.getConnection(url, credentials); Statement st = c.createStatement()) {
+                st.execute("LISTEN " + CHANNEL);
+                changes.bumpAll();
+                if (failing) {
+                    LOG.info("listening for other nodes' changes again");
+                    failing = false;
+                }
+                PGConnection pg = c.unwrap(PGConnection.class);
+                while (!closed) {
+                    long askedAt = System.nanoTime();
+                    st.execute("SELECT 1");
+                    applyNotifications(pg.getNotifications());
+                    confirmedAt = askedAt;
+                    applyNotifications(pg.getNotifications(WAIT_MS));
+                }
+            } catch (SQLException | RuntimeException e) {
+                confirmedAt = System.nanoTime() - 2 * TRUST_NANOS;
+                changes.bumpAll();
+                if (!closed && !failing) {
+                    // The message only: a connection error never holds the password, but the URL might.
+                    LOG.log(Level.WARNING, "not listening for other nodes' changes (caches serve nothing until it "
+                            + "listens again): " + e.getMessage());
+                    failing = true;
+                }
+                sleepQuietly();
+            }
+        }
+    }
+
+    private void sleepQuietly() {
+        try {
+            Thread.sleep(RETRY_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closed = true;
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        confirmedAt = System.nanoTime() - 2 * TRUST_NANOS;
+        thread.interrupt();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
