@@ -140,7 +140,12 @@ final class ChangeListener implements AutoCloseable {
                     st.execute("SELECT 1");
                     applyNotifications(pg.getNotifications());
                     confirmedAt = askedAt;
-                    applyNotifications(pg.getNotifications(WAIT_MS));
+                    // Notifications as they come until the next confirmation is due: one round trip per interval,
+                    // not per notification (under a stream of writes, every wait ends early).
+                    long due = askedAt + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
+                    for (long left = due - System.nanoTime(); left > 0 && !closed; left = due - System.nanoTime()) {
+                        applyNotifications(pg.getNotifications((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left))));
+                    }
                 }
             } catch (SQLException | RuntimeException e) {
                 confirmedAt = System.nanoTime() - 2 * TRUST_NANOS;

@@ -279,6 +279,7 @@ final class Scenarios {
             + "state = excluded.state, length = excluded.length, longest = excluded.longest, "
             + "alive_until = excluded.alive_until, next_check_at = excluded.next_check_at, "
             + "last_extended_at = excluded.last_extended_at, updated_at = excluded.updated_at";
+    static final String NOTIFY = "SELECT pg_notify('accolade_changes', ?)";
     static final String FIND_TOKEN = "SELECT app_id, user_id, key_id, created_at, expires_at, revoked_at FROM "
             + "access_tokens WHERE token_hash = ?";
     /**
@@ -311,6 +312,7 @@ final class Scenarios {
                 null, Long.parseLong(f[1]), now});
         }
         batch(c, SAVE_PROGRESS, rows);
+        announce(c, user);
     }
 
     /**
@@ -373,6 +375,7 @@ final class Scenarios {
         // The new streak of length 1 in the per-length counts (StreakStore#save; deferred to the end of the batch,
         // like the counters, when the event runs in a group commit).
         update(c, ADD_LENGTH, Dataset.APP, 1, ThreadLocalRandom.current().nextInt(16), 1L);
+        announce(c, user);
     }
 
     static void userAchievementsSql(Connection c, Ctx ctx, SplittableRandom r, int w, long seq) throws SQLException {
@@ -441,6 +444,17 @@ final class Scenarios {
         }
         batch(c, SAVE_PROGRESS, List.<Object[]>of(new Object[] {Dataset.APP, user, key, "REVEALED", steps + 1, 0.0, 0,
             null, null, null, created, now}));
+        announce(c, user);
+    }
+
+    /**
+     * PostgreSQL: a write transaction ends by telling the other nodes which user it wrote, so that none serves a
+     * cached read of the user's old rows (store/ChangeListener#announce); SQLite has no other nodes.
+     */
+    private static void announce(Connection c, String user) throws SQLException {
+        if (!c.isWrapperFor(SQLiteConnection.class)) {
+            drain(c, NOTIFY, Dataset.APP + "\t" + user + "\n");
+        }
     }
 
     static void mobageCollectionSql(Connection c, Ctx ctx, SplittableRandom r, int w, long seq) throws SQLException {
