@@ -85,18 +85,66 @@ public final class Database implements AutoCloseable {
             throw new IllegalStateException("cannot create data directory " + dir + ": " + e.getMessage(), e);
         }
         Path file = dir.resolve("accolade.db").toAbsolutePath();
+        java.nio.channels.FileChannel lock = lockForOneProcess(dir);
         // synchronous=FULL: a commit is on disk before the client hears 2xx, also across power loss.
         String base = "jdbc:sqlite:" + file + "?journal_mode=WAL&synchronous=FULL&busy_timeout=10000&foreign_keys=false";
-        HikariDataSource w = pool("accolade-sqlite-writer", base + "&transaction_mode=IMMEDIATE", null, null, 1, timeout);
+        HikariDataSource w;
         HikariDataSource r;
         try {
-            r = pool("accolade-sqlite-reader", base, null, null, Math.max(2, Math.min(readers, 8)), timeout);
+            w = pool("accolade-sqlite-writer", base + "&transaction_mode=IMMEDIATE", null, null, 1, timeout);
+            try {
+                r = pool("accolade-sqlite-reader", base, null, null, Math.max(2, Math.min(readers, 8)), timeout);
+            } catch (RuntimeException e) {
+                w.close();
+                throw e;
+            }
         } catch (RuntimeException e) {
-            w.close();
+            closeQuietly(lock);
             throw e;
         }
-        return new Database(Engine.SQLITE, w, r, "sqlite:" + file, 0);
+        Database db = new Database(Engine.SQLITE, w, r, "sqlite:" + file, 0);
+        db.processLock = lock;
+        return db;
     }
+
+    /**
+     * The embedded store serves one server process: each node keeps users' reads in memory and hears only its own
+     * writes ({@link UserChanges}), so a second process on the same file would serve rows the first has changed. The
+     * second one is refused at start (several nodes run on PostgreSQL, whose nodes hear each other). The lock is the
+     * operating system's, so it ends with the process however it ends.
+     */
+    private static java.nio.channels.FileChannel lockForOneProcess(Path dir) {
+        Path lockFile = dir.resolve("accolade.lock").toAbsolutePath();
+        java.nio.channels.FileChannel channel = null;
+        try {
+            channel = java.nio.channels.FileChannel.open(lockFile, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.WRITE);
+            if (channel.tryLock() != null) {
+                return channel;
+            }
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            // held by this very process (another server in this JVM on the same directory)
+        } catch (java.io.IOException e) {
+            closeQuietly(channel);
+            throw new IllegalStateException("cannot lock " + lockFile + ": " + e.getMessage(), e);
+        }
+        closeQuietly(channel);
+        throw new IllegalStateException("another Accolade process uses the data directory " + dir.toAbsolutePath()
+                + "; the embedded SQLite store serves one process (run several nodes on PostgreSQL)");
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // nothing to do: closing releases the lock, and the process's end would too
+            }
+        }
+    }
+
+    /** SQLite: the lock that keeps other processes off the data directory (see {@link #lockForOneProcess}). */
+    private volatile AutoCloseable processLock;
 
     /** PostgreSQL at a {@code jdbc:postgresql://} URL. */
     public static Database postgres(String url, Optional<String> user, Optional<String> password, int poolSize,
@@ -487,5 +535,6 @@ public final class Database implements AutoCloseable {
         if (reader != writer) {
             reader.close();
         }
+        closeQuietly(processLock);
     }
 }

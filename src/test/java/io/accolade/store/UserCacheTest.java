@@ -186,6 +186,21 @@ class UserCacheTest {
         }
     }
 
+    /** A node hears only its own writes on SQLite, so a second process on the same file must not start. */
+    @Test
+    void theEmbeddedStoreServesOneProcessAtATime() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("accolade-one-process");
+        try (Database first = Database.sqlite(dir, 2, Duration.ofSeconds(5))) {
+            assertThatThrownBy(() -> Database.sqlite(dir, 2, Duration.ofSeconds(5)))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("serves one process");
+            assertThat(first.ping()).isTrue();
+        }
+        try (Database again = Database.sqlite(dir, 2, Duration.ofSeconds(5))) {
+            assertThat(again.ping()).as("the lock ends with the first").isTrue();
+        }
+    }
+
     @Test
     void aPostgresNodeServesNothingUntilItListens() throws Exception {
         Assumptions.assumeTrue(Stores.isCi() || Stores.pgReachable(), "PostgreSQL not reachable (CI=true requires it)");
