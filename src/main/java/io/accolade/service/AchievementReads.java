@@ -160,7 +160,8 @@ public final class AchievementReads {
     public List<Stat> ofUser(String appId, String userId, boolean includeIncomplete) {
         Catalog catalog = catalogs.of(appId);
         requireUserId(userId);
-        // One connection for the whole read: the user with their completions, and the counters unless cached.
+        // The user with their completions from memory while no write of theirs has ended since (UserCache), else
+        // from the database; one connection for whatever must be read: that, and the counters unless cached.
         record Loaded(ProgressStore.UserCompletions mine, Stats stats) {
         }
         Snapshot cached = cachedSnapshot(appId, catalog);

@@ -255,7 +255,7 @@ public final class Database implements AutoCloseable {
      * The running transaction writes this user's rows: when it ends, committed or not, this node's {@link UserCache}s
      * stop serving what they read of the user before, and on PostgreSQL every other node's do too (the transaction
      * sends a {@code NOTIFY} in its commit; {@link ChangeListener}). Every store method that writes a user's rows
-     * calls it; {@code StoreWritesAreTrackedTest} checks that each one does.
+     * calls it; {@code UserCacheTest.everyWriteOfAUsersRowsEndsTheirValue} checks each one.
      */
     public static void touched(String appId, String userId) {
         java.util.Set<String> touched = TOUCHED.get();

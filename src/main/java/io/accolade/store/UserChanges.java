@@ -2,7 +2,6 @@ package io.accolade.store;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.function.LongSupplier;
 
 /**
  * Which users' rows may have changed since a node read them: the versions that keep {@link UserCache} honest.
@@ -57,11 +56,6 @@ public final class UserChanges {
 
     void trustWhen(java.util.function.BooleanSupplier condition) {
         this.trusted = condition;
-    }
-
-    /** A condition that holds while {@code lastConfirmedNanos} lies less than {@code maxAgeNanos} in the past. */
-    static java.util.function.BooleanSupplier confirmedWithin(LongSupplier lastConfirmedNanos, long maxAgeNanos) {
-        return () -> System.nanoTime() - lastConfirmedNanos.getAsLong() < maxAgeNanos;
     }
 
     private static int stripe(String appId, String userId) {
