@@ -71,13 +71,19 @@ final class ChangeListener implements AutoCloseable {
         return l;
     }
 
-    /** Tells every listening node, in {@code c}'s transaction, which users it wrote (see {@link Database#touched}). */
-    static void announce(Connection c, Collection<String> touched) throws SQLException {
+    /**
+     * Tells every listening node, in {@code c}'s transaction, which users it wrote (see {@link Database#touched}).
+     * Each payload starts with the sending node's id ("@id"): the sender has bumped its own versions already, and
+     * hearing its own notification a moment later would end values it read after its commit, for nothing.
+     */
+    static void announce(Connection c, String nodeId, Collection<String> touched) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify('" + CHANNEL + "', ?)")) {
-            StringBuilder payload = new StringBuilder();
+            String header = "@" + nodeId + "\n";
+            StringBuilder payload = new StringBuilder(header);
             for (String t : touched) {
                 if (payload.length() + t.length() + 1 > MAX_PAYLOAD) {
                     send(ps, payload);
+                    payload.append(header);
                 }
                 payload.append(t).append('\n');
             }
@@ -86,11 +92,9 @@ final class ChangeListener implements AutoCloseable {
     }
 
     private static void send(PreparedStatement ps, StringBuilder payload) throws SQLException {
-        if (!payload.isEmpty()) {
-            ps.setString(1, payload.toString());
-            ps.execute();
-            payload.setLength(0);
-        }
+        ps.setString(1, payload.toString());
+        ps.execute();
+        payload.setLength(0);
     }
 
     /** Bumps the versions of what {@link #announce} sent (lines of "app TAB user"; an empty user: the whole app). */
@@ -113,10 +117,11 @@ final class ChangeListener implements AutoCloseable {
         if (notifications == null) {
             return;
         }
+        String own = "@" + changes.nodeId() + "\n";
         for (PGNotification n : notifications) {
-            if (CHANNEL.equals(n.getName())) {
+            if (CHANNEL.equals(n.getName()) && !n.getParameter().startsWith(own)) {
                 for (String line : n.getParameter().split("\n")) {
-                    if (!line.isEmpty()) {
+                    if (!line.isEmpty() && line.charAt(0) != '@') {
                         apply(line, changes);
                     }
                 }

@@ -331,7 +331,7 @@ public final class Database implements AutoCloseable {
                 try {
                     result = work.run(c);
                     if (engine == Engine.POSTGRES && !touched.isEmpty()) {
-                        ChangeListener.announce(c, touched);
+                        ChangeListener.announce(c, userChanges.nodeId(), touched);
                     }
                     c.commit();
                 } catch (Throwable t) {

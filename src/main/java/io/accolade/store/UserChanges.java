@@ -24,12 +24,18 @@ public final class UserChanges {
     private static final int STRIPES = 1 << 16;
 
     private final AtomicLongArray versions = new AtomicLongArray(STRIPES);
+    /** Names this node in what it announces, so that its listener can skip its own (already applied) changes. */
+    private final String nodeId = Long.toHexString(new java.security.SecureRandom().nextLong());
     private final AtomicLong epoch = new AtomicLong();
     /** Whether this node may serve cached values now (SQLite: always; PostgreSQL: its listener's verdict). */
     private volatile java.util.function.BooleanSupplier trusted = () -> true;
 
     /** The versions a value read from now on is valid under; take it before reading the rows. */
     public record Stamp(int stripe, long version, long epoch) {
+    }
+
+    String nodeId() {
+        return nodeId;
     }
 
     public Stamp stamp(String appId, String userId) {

@@ -453,7 +453,7 @@ final class Scenarios {
      */
     private static void announce(Connection c, String user) throws SQLException {
         if (!c.isWrapperFor(SQLiteConnection.class)) {
-            drain(c, NOTIFY, Dataset.APP + "\t" + user + "\n");
+            drain(c, NOTIFY, "@bench\n" + Dataset.APP + "\t" + user + "\n");
         }
     }
 
