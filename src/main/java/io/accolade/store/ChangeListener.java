@@ -2,7 +2,6 @@ package io.accolade.store;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Collection;
@@ -31,6 +30,7 @@ final class ChangeListener implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger("io.accolade.store");
 
     static final String CHANNEL = "accolade_changes";
+    private static final String NOTIFY = "SELECT pg_notify('" + CHANNEL + "', ?)";
     /** The listener's {@code application_name}, so that an operator can tell its session from the pool's. */
     static final String APPLICATION_NAME = "accolade-changes";
     static final long TRUST_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -76,25 +76,22 @@ final class ChangeListener implements AutoCloseable {
      * Each payload starts with the sending node's id ("@id"): the sender has bumped its own versions already, and
      * hearing its own notification a moment later would end values it read after its commit, for nothing.
      */
-    static void announce(Connection c, String nodeId, Collection<String> touched) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify('" + CHANNEL + "', ?)")) {
-            String header = "@" + nodeId + "\n";
-            StringBuilder payload = new StringBuilder(header);
-            for (String t : touched) {
-                if (payload.length() + t.length() + 1 > MAX_PAYLOAD) {
-                    send(ps, payload);
-                    payload.append(header);
-                }
-                payload.append(t).append('\n');
+    static void announce(Connection c, String nodeId, Collection<String> touched) {
+        String header = "@" + nodeId + "\n";
+        StringBuilder payload = new StringBuilder(header);
+        for (String t : touched) {
+            if (payload.length() + t.length() + 1 > MAX_PAYLOAD) {
+                send(c, payload.toString());
+                payload.setLength(0);
+                payload.append(header);
             }
-            send(ps, payload);
+            payload.append(t).append('\n');
         }
+        send(c, payload.toString());
     }
 
-    private static void send(PreparedStatement ps, StringBuilder payload) throws SQLException {
-        ps.setString(1, payload.toString());
-        ps.execute();
-        payload.setLength(0);
+    private static void send(Connection c, String payload) {
+        Sql.each(c, NOTIFY, rs -> { }, payload);
     }
 
     /** Bumps the versions of what {@link #announce} sent (lines of "app TAB user"; an empty user: the whole app). */
