@@ -49,7 +49,7 @@ class MultiNodeTest {
                 "prerequisites", List.of("xp-100", "bonus")));
         nodes.add(app.http());
         for (Accolade o : others) {
-            nodes.add(new Http("http://127.0.0.1:" + o.port()).withKey(app.apiKey()));
+            nodes.add(client(o, app));
         }
     }
 
@@ -136,8 +136,8 @@ class MultiNodeTest {
         // An app of its own: its users would change the other test's rarity.
         TestServer.TestApp rareApp = first.newApp("multi-rare");
         first.admin.put("/admin/v1/apps/multi-rare/achievements/rare", Map.of("name", "Rare", "trigger", "api"));
-        Http reader = new Http("http://127.0.0.1:" + others.get(0).port()).withKey(rareApp.apiKey());
-        Http writer = new Http("http://127.0.0.1:" + others.get(1).port()).withKey(rareApp.apiKey());
+        Http reader = client(others.get(0), rareApp);
+        Http writer = client(others.get(1), rareApp);
         for (String u : List.of("rare-1", "rare-2")) {
             assertThat(writer.post("/v1/users", Map.of("id", u)).status()).isEqualTo(201);
         }
@@ -175,8 +175,8 @@ class MultiNodeTest {
         // An app of its own: its user would change the other tests' rarity.
         TestServer.TestApp cachedApp = first.newApp("multi-cached");
         first.admin.put("/admin/v1/apps/multi-cached/achievements/bonus", Map.of("name", "Bonus", "trigger", "api"));
-        Http reader = new Http("http://127.0.0.1:" + others.get(0).port()).withKey(cachedApp.apiKey());
-        Http writer = new Http("http://127.0.0.1:" + others.get(1).port()).withKey(cachedApp.apiKey());
+        Http reader = client(others.get(0), cachedApp);
+        Http writer = client(others.get(1), cachedApp);
         assertThat(writer.post("/v1/users", Map.of("id", "cached-1")).status()).isEqualTo(201);
         for (int i = 0; i < 3; i++) {       // read until the reader has it in memory (its listener is up)
             assertThat(reader.get("/v1/users/cached-1/achievements").json().findValuesAsText("key")).isEmpty();
@@ -192,6 +192,11 @@ class MultiNodeTest {
                     .isLessThan(1_000_000_000L);
             Thread.sleep(5);
         }
+    }
+
+    /** A client of {@code node} with {@code app}'s API key. */
+    private static Http client(Accolade node, TestServer.TestApp app) {
+        return new Http("http://127.0.0.1:" + node.port()).withKey(app.apiKey());
     }
 
     /** The achievement's completions as GET /v1/achievements shows them on {@code node}; -1 when it is not listed. */
