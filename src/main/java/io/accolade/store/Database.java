@@ -61,6 +61,8 @@ public final class Database implements AutoCloseable {
     private final UserChanges userChanges = new UserChanges();
     /** PostgreSQL: hears the other nodes' changes; null on SQLite (one process) and until {@link #listen}. */
     private volatile ChangeListener listener;
+    /** SQLite: the lock that keeps other processes off the data directory (see {@link #lockForOneProcess}). */
+    private volatile AutoCloseable processLock;
 
     private Database(Engine engine, HikariDataSource writer, HikariDataSource reader, String description,
                      int answerTimeoutMs) {
@@ -142,9 +144,6 @@ public final class Database implements AutoCloseable {
             }
         }
     }
-
-    /** SQLite: the lock that keeps other processes off the data directory (see {@link #lockForOneProcess}). */
-    private volatile AutoCloseable processLock;
 
     /** PostgreSQL at a {@code jdbc:postgresql://} URL. */
     public static Database postgres(String url, Optional<String> user, Optional<String> password, int poolSize,
