@@ -156,7 +156,7 @@ public final class Accolade implements AutoCloseable {
         AchievementEngine engine = new AchievementEngine(() -> UUID.randomUUID().toString());
         UserService users = new UserService(db, userStore, counterStore, clock);
         StreakService streaks = new StreakService(db, catalogs, streakStore, userStore, engine, clock,
-                config.lateEventWindow());
+                config.lateEventWindow(), config.userCacheSize());
         ProgressRecorder recorder = new ProgressRecorder(progressStore, counterStore);
         EventService events = new EventService(db, catalogs, users, metricStore, progressStore, recorder,
                 streaks, engine, clock, config.lateEventWindow());

@@ -10,11 +10,14 @@ import io.accolade.domain.UserProgress;
 import io.accolade.domain.streak.Frequency;
 import io.accolade.domain.streak.Period;
 import io.accolade.domain.streak.PeriodRecord;
+import io.accolade.domain.streak.StreakRanks;
 import io.accolade.domain.streak.StreakSettings;
 import io.accolade.domain.streak.StreakState;
 import io.accolade.domain.streak.StreakWalk;
 import io.accolade.store.Database;
 import io.accolade.store.StreakStore;
+import io.accolade.store.UserCache;
+import io.accolade.store.UserChanges;
 import io.accolade.store.UserStore;
 import java.sql.Connection;
 import java.time.Clock;
@@ -31,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Streaks: keeps each user's period records and settled state, runs {@link StreakWalk} whenever a streak is written
@@ -46,9 +50,29 @@ public final class StreakService {
     private final AchievementEngine engine;
     private final Clock clock;
     private final Duration lateWindow;
+    /**
+     * Each user's streak rows as {@link #ofUser} reads them (the walk still runs per read, at that read's now):
+     * served only while no write of the user has ended on any node since (see {@link UserCache}).
+     */
+    private final UserCache<CachedRow> rows;
+    /** Per app: the last read of its lengths, for ranks (see {@link #countLonger}). */
+    private final ConcurrentHashMap<String, CachedRanks> ranks = new ConcurrentHashMap<>();
+
+    /** How long a node may rank from its last read of an app's lengths. */
+    static final long RANKS_MAX_AGE_NANOS = 1_000_000_000L;
+    /** Beyond this many streaks ending within that second, each read counts its rank in the store instead. */
+    static final int MAX_ENDING = 10_000;
+
+    /** A user's rows read with period records from {@code floor} on. */
+    private record CachedRow(Frequency frequency, LocalDate floor, StreakStore.UserRow found) {
+    }
+
+    /** A read of an app's lengths (empty: too many streaks ending to hold) and what it is valid under. */
+    private record CachedRanks(Optional<StreakRanks> ranks, long coversUntil, long version, long readAtNanos) {
+    }
 
     public StreakService(Database db, Catalogs catalogs, StreakStore store, UserStore users, AchievementEngine engine,
-                         Clock clock, Duration lateWindow) {
+                         Clock clock, Duration lateWindow, int cachedUsers) {
         this.db = db;
         this.catalogs = catalogs;
         this.store = store;
@@ -56,6 +80,7 @@ public final class StreakService {
         this.engine = engine;
         this.clock = clock;
         this.lateWindow = lateWindow;
+        this.rows = new UserCache<>(db.userChanges(), cachedUsers);
     }
 
     /** A user's loaded streak: the stored row (if any) and the state to walk from. */
@@ -129,7 +154,7 @@ public final class StreakService {
                 r.nextCheckAt() == null ? null : r.nextCheckAt().toEpochMilli(),
                 r.current().active() ? r.current().lastExtendedAt() : null);
         if (loaded.row().isEmpty() || !loaded.row().get().equals(row)) {
-            store.save(c, appId, row, loaded.row().map(StreakStore.Row::length).orElse(null), now);
+            store.save(c, appId, row, loaded.row().orElse(null), now);
         }
         return new Walked(r, view(settings, r.current()));
     }
@@ -211,27 +236,64 @@ public final class StreakService {
         // shown period is at the earliest the first of n + 1 periods counted in UTC.
         LocalDate floor = shownPeriods(settings, ZoneOffset.UTC, now, historyPeriods + 1).getFirst().start()
                 .minusDays(1);
-        return db.read(c -> {
-            StreakStore.UserRow found = store.findWithUser(c, appId, Ids.isUserId(userId) ? userId : "",
-                            settings.frequency(), floor)
-                    .orElseThrow(() -> Rejection.userNotFound(userId));
-            User user = found.user();
-            if (!settings.enabled()) {
-                return new UserStreak(StreakView.none(settings.frequency().wire()), null, List.of(), false);
-            }
-            StreakState state = stateOf(found.row(), user, settings);
-            List<Period> shown = shownPeriods(settings, user.zone(), now, historyPeriods);
-            // The records start at the earlier of the settled period and the floor: the walk takes those after the
-            // settled period (exactly what it would read alone), the history looks up the shown ones.
-            LocalDate settled = state.settledThrough();
-            TreeMap<LocalDate, PeriodRecord> records = found.periods();
-            StreakWalk.Result r = StreakWalk.walk(settings, user.zone(), state,
-                    settled == null ? records : records.tailMap(settled, false), Instant.ofEpochMilli(now),
-                    lateWindow);
-            StreakView view = view(settings, r.current());
-            Long rank = view.length() > 0 ? store.countLonger(c, appId, view.length(), now) + 1 : null;
-            return new UserStreak(view, rank, history(shown, records, r, view), settings.freezes().enabled());
-        });
+        StreakStore.UserRow found = userRow(appId, userId, settings.frequency(), floor);
+        User user = found.user();
+        if (!settings.enabled()) {
+            return new UserStreak(StreakView.none(settings.frequency().wire()), null, List.of(), false);
+        }
+        StreakState state = stateOf(found.row(), user, settings);
+        List<Period> shown = shownPeriods(settings, user.zone(), now, historyPeriods);
+        // The records start at the earlier of the settled period and the floor: the walk takes those after the
+        // settled period (exactly what it would read alone), the history looks up the shown ones.
+        LocalDate settled = state.settledThrough();
+        TreeMap<LocalDate, PeriodRecord> records = found.periods();
+        StreakWalk.Result r = StreakWalk.walk(settings, user.zone(), state,
+                settled == null ? records : records.tailMap(settled, false), Instant.ofEpochMilli(now), lateWindow);
+        StreakView view = view(settings, r.current());
+        Long rank = view.length() > 0 ? countLonger(appId, view.length(), now) + 1 : null;
+        return new UserStreak(view, rank, history(shown, records, r, view), settings.freezes().enabled());
+    }
+
+    /**
+     * The user with their streak row and period records of {@code frequency} from {@code floor} on (404 when
+     * unknown): from memory when a read of them from an earlier floor is current, else from the store.
+     */
+    private StreakStore.UserRow userRow(String appId, String userId, Frequency frequency, LocalDate floor) {
+        CachedRow cached = rows.current(appId, userId);
+        if (cached != null && cached.frequency() == frequency && !cached.floor().isAfter(floor)) {
+            return cached.found();   // records from an earlier floor: more than this read needs, never fewer
+        }
+        UserChanges.Stamp stamp = rows.stamp(appId, userId);
+        StreakStore.UserRow found = db.read(c -> store.findWithUser(c, appId, Ids.isUserId(userId) ? userId : "",
+                        frequency, floor))
+                .orElseThrow(() -> Rejection.userNotFound(userId));
+        rows.put(appId, userId, stamp, new CachedRow(frequency, floor, found));
+        return found;
+    }
+
+    /**
+     * Active streaks longer than {@code length} at {@code now}: from the app's last {@link StreakRanks} while it is
+     * younger than {@link #RANKS_MAX_AGE_NANOS}, reaches {@code now}, and this node has committed no change of a
+     * length or an end since it was read; else read again. Another node's changes show within that second, as with
+     * rarity ({@link AchievementReads}).
+     */
+    private long countLonger(String appId, int length, long now) {
+        CachedRanks c = ranks.get(appId);
+        if (c == null || c.version() != store.rankVersion(appId)
+                || System.nanoTime() - c.readAtNanos() >= RANKS_MAX_AGE_NANOS || now > c.coversUntil()) {
+            // The version and the time are taken before the read: a change that commits meanwhile makes the entry
+            // stale rather than hidden.
+            long version = store.rankVersion(appId);
+            long readAt = System.nanoTime();
+            long until = now + RANKS_MAX_AGE_NANOS / 1_000_000;
+            c = new CachedRanks(db.read(conn -> store.ranks(conn, appId, until, MAX_ENDING)), until, version,
+                    readAt);
+            ranks.put(appId, c);
+        }
+        if (c.ranks().isPresent()) {
+            return c.ranks().get().countLonger(length, now);
+        }
+        return db.read(conn -> store.countLonger(conn, appId, length, now));   // a backlog too long to hold
     }
 
     /** The last {@code n} periods up to the current one, oldest first. */

@@ -7,6 +7,7 @@ import io.accolade.domain.User;
 import io.accolade.domain.streak.Frequency;
 import io.accolade.domain.streak.Period;
 import io.accolade.domain.streak.PeriodRecord;
+import io.accolade.domain.streak.StreakRanks;
 import io.accolade.domain.streak.StreakSettings;
 import io.accolade.domain.streak.StreakState;
 import java.sql.Connection;
@@ -21,11 +22,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** Streak settings per app, streak state per user, and per-period records. */
 public final class StreakStore {
     static final int LENGTH_SLOTS = 16;
+
+    /** Per app: this node's committed changes of streak lengths or ends (see {@link #rankVersion}). */
+    private final ConcurrentHashMap<String, AtomicLong> rankVersions = new ConcurrentHashMap<>();
 
     // ---- settings -----------------------------------------------------------------------------------------------
 
@@ -172,12 +178,16 @@ public final class StreakStore {
     }
 
     /**
-     * Stores a user's streak row; {@code previousLength} is the stored length before (null when there was no row),
-     * read under the user's lock, so that the per-length counts stay exact.
+     * Stores a user's streak row; {@code previous} is the stored row before (null when there was none), read under
+     * the user's lock, so that the per-length counts stay exact.
      */
-    public void save(Connection c, String appId, Row r, Integer previousLength, long now) {
+    public void save(Connection c, String appId, Row r, Row previous, long now) {
         Database.touched(appId, r.userId());
-        int before = previousLength == null ? 0 : previousLength;
+        if (previous == null || previous.length() != r.length()
+                || !java.util.Objects.equals(previous.aliveUntil(), r.aliveUntil())) {
+            Database.afterCommit(() -> rankVersions.computeIfAbsent(appId, k -> new AtomicLong()).incrementAndGet());
+        }
+        int before = previous == null ? 0 : previous.length();
         if (before != r.length()) {
             int slot = ThreadLocalRandom.current().nextInt(LENGTH_SLOTS);
             List<Object[]> rows = new ArrayList<>(2);
@@ -230,6 +240,38 @@ public final class StreakStore {
         Database.touched(appId, userId);
         Sql.update(c, "UPDATE streaks SET next_check_at = NULL WHERE app_id = ? AND user_id = ?", appId, userId);
     }
+
+    /**
+     * A number that grows whenever a transaction of this node that changed a streak's length or end has committed:
+     * a {@link StreakRanks} read under an older number may miss this node's own changes (other nodes' it cannot see).
+     */
+    public long rankVersion(String appId) {
+        AtomicLong v = rankVersions.get(appId);
+        return v == null ? 0 : v.get();
+    }
+
+    /**
+     * The app's stored lengths and the streaks that end by {@code coversUntil}, in one statement (one snapshot: a
+     * streak stored as lost between two reads would be counted by neither part). Empty when more than
+     * {@code maxEnding} streaks end by then (a scheduler far behind): ranks are then counted per read instead.
+     */
+    public Optional<StreakRanks> ranks(Connection c, String appId, long coversUntil, int maxEnding) {
+        Map<Integer, Long> lengths = new HashMap<>();
+        List<StreakRanks.Ending> ending = new ArrayList<>();
+        Sql.each(c, RANKS, rs -> {
+            if (rs.getInt(1) == 0) {
+                lengths.merge(rs.getInt(2), rs.getLong(3), Long::sum);
+            } else {
+                ending.add(new StreakRanks.Ending(rs.getInt(2), rs.getLong(3)));
+            }
+        }, appId, appId, coversUntil, maxEnding + 1);
+        return ending.size() > maxEnding ? Optional.empty() : Optional.of(StreakRanks.of(lengths, ending, coversUntil));
+    }
+
+    /** {@link #ranks}' statement: kind 0 rows are (length, users), kind 1 rows (length, alive_until). */
+    static final String RANKS = "SELECT 0 AS kind, length, SUM(users) AS n FROM streak_lengths WHERE app_id = ? "
+            + "GROUP BY length UNION ALL SELECT 1, length, alive_until FROM (SELECT length, alive_until FROM streaks "
+            + "WHERE app_id = ? AND alive_until <= ? LIMIT ?) e";
 
     /** Top of the app by current length among streaks still alive at {@code now}; ties by user id. */
     public List<Row> topActive(Connection c, String appId, long now, int limit) {

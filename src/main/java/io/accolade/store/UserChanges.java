@@ -47,7 +47,12 @@ public final class UserChanges {
 
     /** True while nothing the stamp covers has changed, and cached values may be served. */
     public boolean isCurrent(Stamp s) {
-        return trusted.getAsBoolean() && versions.get(s.stripe()) == s.version() && epoch.get() == s.epoch();
+        return trusted() && versions.get(s.stripe()) == s.version() && epoch.get() == s.epoch();
+    }
+
+    /** Whether cached values may be served now at all (a PostgreSQL node: while its listener is confirmed). */
+    public boolean trusted() {
+        return trusted.getAsBoolean();
     }
 
     /** The user's rows changed (or may have): values read before now are stale. */

@@ -8,6 +8,8 @@ import io.accolade.support.StoreKind;
 import io.accolade.support.Stores;
 import io.accolade.support.TestServer;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -192,6 +194,50 @@ class MultiNodeTest {
                     .isLessThan(1_000_000_000L);
             Thread.sleep(5);
         }
+    }
+
+    @Test
+    void aUsersStreakAndRankFollowAnotherNodesEventsWithinASecond() throws Exception {
+        TestServer.TestApp streakApp = first.newApp("multi-streak");
+        first.admin.put("/admin/v1/apps/multi-streak/metrics/words", Map.of("name", "Words"));
+        assertThat(first.admin.put("/admin/v1/apps/multi-streak/streak", Map.of("frequency", "daily",
+                "metrics", List.of(Map.of("key", "words", "threshold", 1)))).status()).isEqualTo(200);
+        Http reader = client(others.get(0), streakApp);
+        Http writer = client(others.get(1), streakApp);
+        Instant now = Instant.now();
+        assertThat(words(writer, "ann", now)).isEqualTo(201);
+        for (int i = 0; i < 3; i++) {       // read until the reader has ann and the app's lengths in memory
+            var ann = reader.get("/v1/users/ann/streak").json();
+            assertThat(ann.get("length").asInt()).isEqualTo(1);
+            assertThat(ann.get("rank").asInt()).isEqualTo(1);
+        }
+        assertThat(words(writer, "ben", now.minus(Duration.ofDays(1)))).isEqualTo(201);
+        assertThat(words(writer, "ben", now)).isEqualTo(201);
+        long written = System.nanoTime();
+        // ben's rows were never read by the reader; ann's rank comes from the app's lengths, read at most a second ago.
+        assertThat(reader.get("/v1/users/ben/streak").json().get("length").asInt()).isEqualTo(2);
+        while (reader.get("/v1/users/ann/streak").json().get("rank").asInt() != 2) {
+            assertThat(System.nanoTime() - written).as("another node's longer streak ranks within a second")
+                    .isLessThan(1_000_000_000L);
+            Thread.sleep(5);
+        }
+
+        // The reader has ben in memory now; another day's event through the writer changes his history there.
+        assertThat(reader.get("/v1/users/ben/streak?historyPeriods=3").json().get("streakHistory")
+                .findValues("length").stream().map(n -> n.asInt()).toList()).containsExactly(0, 1, 2);
+        assertThat(words(writer, "ben", now.minus(Duration.ofDays(2)))).isEqualTo(201);
+        written = System.nanoTime();
+        while (reader.get("/v1/users/ben/streak").json().get("length").asInt() != 3) {
+            assertThat(System.nanoTime() - written).as("another node's event of the user within a second")
+                    .isLessThan(1_000_000_000L);
+            Thread.sleep(5);
+        }
+    }
+
+    /** A "words" event of 1 for {@code user} (in UTC) at {@code at}; the status. */
+    private static int words(Http node, String user, Instant at) {
+        return node.post("/v1/metrics/words/event", Map.of("user", Map.of("id", user, "tz", "UTC"), "value", 1,
+                "timestamp", at.toString())).status();
     }
 
     /** A client of {@code node} with {@code app}'s API key. */

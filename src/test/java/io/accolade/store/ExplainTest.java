@@ -303,6 +303,7 @@ class ExplainTest {
         Optional<StreakStore.UserRow> withUser = streaks.findWithUser(c, app, user, Frequency.DAILY, d);
         streaks.findAll(c, app, List.of(user, "user5"));
         streaks.countLonger(c, app, 3, now);
+        streaks.ranks(c, app, now + 1000, 10_000);
         streaks.topActive(c, app, now, 10);
         streaks.topLongest(c, app, 10);
         streaks.due(c, now, 500);
@@ -311,7 +312,8 @@ class ExplainTest {
         streaks.savePeriods(c, app, user, Frequency.DAILY, List.of(PeriodRecord.empty(new Period(d, d)),
                 PeriodRecord.empty(new Period(d.plusDays(1), d.plusDays(1)))));
         StreakState state = new StreakState(Frequency.DAILY, null, 1, d, d, 1, 0, null, null, List.of());
-        streaks.save(c, app, new StreakStore.Row(user, state, 1, 1, now, now, now), 3, now);
+        streaks.save(c, app, new StreakStore.Row(user, state, 1, 1, now, now, now),
+                new StreakStore.Row(user, state, 3, 3, now, now, now), now);
         streaks.clearDue(c, app, "user77");
         assertThat(withPeriods.row()).isPresent();
         assertThat(withUser).map(StreakStore.UserRow::row).contains(withPeriods.row());

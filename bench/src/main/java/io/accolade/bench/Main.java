@@ -302,10 +302,6 @@ public final class Main {
                 log("[" + store + "] data set ready (--load-only)");
                 return;
             }
-            try (Connection c = connect.get();
-                 ResultSet rs = c.getMetaData().getTables(null, null, "streak_lengths", new String[] {"TABLE"})) {
-                Scenarios.streakLengths = rs.next();
-            }
             Scenarios.Ctx ctx = new Scenarios.Ctx();
             ctx.port = server.port;
             ctx.apiKey = apiKey;

@@ -250,22 +250,6 @@ final class Scenarios {
             + "AND p.frequency = ? AND p.period_start > CASE WHEN " + SETTLED_IN + " IS NULL THEN '' "
             + "WHEN " + SETTLED_IN + " < ? THEN " + SETTLED_IN + " ELSE ? END "
             + "WHERE u.app_id = ? AND u.user_id = ?";
-    /** The rank of a streak: per-length counts (V5) less the expired, not yet stored ones. */
-    static final String RANK_LONGER = "SELECT COALESCE((SELECT SUM(users) FROM streak_lengths WHERE app_id = ? AND "
-            + "length > ?), 0) - (SELECT COUNT(*) FROM streaks WHERE app_id = ? AND alive_until <= ? AND +length > ?)";
-    /** Before V5: a count of the longer streaks. */
-    static final String COUNT_LONGER = "SELECT COUNT(*) FROM streaks WHERE app_id = ? AND length > ? "
-            + "AND alive_until > ?";
-    /** Whether the schema has V5's per-length counts (set once per run). */
-    static volatile boolean streakLengths = true;
-
-    static void countLonger(Connection c, int length, long now) throws SQLException {
-        if (streakLengths) {
-            drain(c, RANK_LONGER, Dataset.APP, length, Dataset.APP, now, length);
-        } else {
-            drain(c, COUNT_LONGER, Dataset.APP, length, now);
-        }
-    }
     static final String SAVE_PERIODS = "INSERT INTO streak_periods (app_id, user_id, frequency, period_start, "
             + "period_end, sums, met, "
             + "met_at, used_freeze, length) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -398,10 +382,13 @@ final class Scenarios {
         drain(c, ALL_COUNTERS, Dataset.APP);
     }
 
+    /**
+     * A streak read that misses the server's memory: the user with their streak row and period records. The rank
+     * runs no statement per request: the server ranks from its read of the app's lengths, taken at most once a
+     * second (StreakService#countLonger), like the counters' sums of {@code achievements}.
+     */
     static void streakSql(Connection c, Ctx ctx, SplittableRandom r, int w, long seq) throws SQLException {
         String user = ctx.user(r);
-        long now = System.currentTimeMillis();
-        int length = 0;
         // The records from the earlier of the settled date and the floor below every zone's first shown period:
         // the first of n + 1 daily periods counted in UTC, less a day (StreakService#ofUser).
         int n = r.nextInt(4) == 0 ? 30 : 7;
@@ -411,16 +398,10 @@ final class Scenarios {
             int cols = rs.getMetaData().getColumnCount();
             int periodFrom = cols - 6;   // the 7 period columns come last
             for (boolean first = true; rs.next(); first = false) {
-                if (first) {
-                    length = rs.getInt("length");
-                }
                 for (int i = first ? 1 : periodFrom; i <= cols; i++) {   // user and row once, periods every row
                     rs.getString(i);
                 }
             }
-        }
-        if (length > 0) {
-            countLonger(c, length, now);
         }
     }
 

@@ -8,6 +8,8 @@ import io.accolade.support.MutableClock;
 import io.accolade.support.ServerTest;
 import io.accolade.support.StoreKind;
 import io.accolade.support.TestServer;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -267,6 +269,78 @@ class StreakApiTest extends ServerTest {
         assertThat(cat.get("length").asInt()).isEqualTo(1);
         assertThat(cat.get("rank").asInt()).isEqualTo(1);
         assertThat(app.http().get("/v1/users/amy/streak").json().get("rank").isNull()).isTrue();
+    }
+
+    /**
+     * A streak read keeps the user's rows in memory until a write of that user, and the app's lengths for ranks for
+     * at most a second: changes made behind the server's back (as another node would, but unannounced) show only
+     * then. The same holds across nodes (MultiNodeTest), where the changes are announced.
+     */
+    @Test
+    void aStreakReadIsServedFromMemoryUntilTheUsersNextWriteAndRanksForAtMostASecond() throws Exception {
+        var app = app(null);
+        event(app.http(), "kenji", "UTC", 1);
+        clock.advance(Duration.ofDays(1));                     // April 2 at 03:00 UTC
+        event(app.http(), "kenji", "UTC", 1);
+        awaitTrusted();
+        long firstRead = System.nanoTime();                    // the lengths are read now (kenji's event was since)
+        var first = app.http().get("/v1/users/kenji/streak?historyPeriods=2").json();
+        assertThat(first.get("length").asInt()).isEqualTo(2);
+        assertThat(first.get("rank").asInt()).isEqualTo(1);
+        assertThat(first.get("streakHistory").findValuesAsText("periodStart"))
+                .containsExactly("2025-04-01", "2025-04-02");
+
+        // Behind the server's back: kenji now lives in Los Angeles (still April 1 there), and a 50-day streak exists.
+        try (Connection c = server.app.database().writerDataSource().getConnection();
+             Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE users SET tz = 'America/Los_Angeles' WHERE app_id = '" + app.id()
+                    + "' AND user_id = 'kenji'");
+            s.executeUpdate("INSERT INTO streak_lengths (app_id, length, slot, users) VALUES ('" + app.id()
+                    + "', 50, 0, 1)");
+        }
+        var cached = app.http().get("/v1/users/kenji/streak?historyPeriods=2").json();
+        assertThat(System.nanoTime() - firstRead).as("read within the second").isLessThan(1_000_000_000L);
+        assertThat(cached.get("streakHistory").findValuesAsText("periodStart")).as("kenji's rows from memory")
+                .containsExactly("2025-04-01", "2025-04-02");
+        assertThat(cached.get("rank").asInt()).as("the lengths from memory").isEqualTo(1);
+
+        Thread.sleep(1_050);
+        var later = app.http().get("/v1/users/kenji/streak?historyPeriods=2").json();
+        assertThat(later.get("rank").asInt()).as("the lengths read again after a second").isEqualTo(2);
+        assertThat(later.get("streakHistory").findValuesAsText("periodStart")).as("no write of kenji yet")
+                .containsExactly("2025-04-01", "2025-04-02");
+
+        var patched = app.http().patch("/v1/users/kenji", Map.of("name", "Kenji"));
+        assertThat(patched.status()).isEqualTo(200);
+        assertThat(app.http().get("/v1/users/kenji/streak?historyPeriods=2").json().get("streakHistory")
+                .findValuesAsText("periodStart")).as("read again after kenji's write: his day in Los Angeles")
+                .containsExactly("2025-03-31", "2025-04-01");
+    }
+
+    /** A streak of this node's own user changes its rank at once, however recently the lengths were read. */
+    @Test
+    void aRankFollowsThisNodesOwnEventsAtOnce() {
+        var app = app(null);
+        event(app.http(), "amy", "UTC", 1);
+        clock.advance(Duration.ofDays(1));
+        event(app.http(), "amy", "UTC", 1);                     // amy: 2
+        event(app.http(), "bob", "UTC", 1);                     // bob: 1
+        assertThat(app.http().get("/v1/users/bob/streak").json().get("rank").asInt()).isEqualTo(2);
+        clock.advance(Duration.ofDays(1));
+        event(app.http(), "bob", "UTC", 1);                     // bob: 2, amy's 2 is still alive today
+        assertThat(app.http().get("/v1/users/bob/streak").json().get("rank").asInt()).isEqualTo(1);
+        event(app.http(), "amy", "UTC", 1);                     // amy: 3
+        assertThat(app.http().get("/v1/users/bob/streak").json().get("rank").asInt()).isEqualTo(2);
+        assertThat(app.http().get("/v1/users/amy/streak").json().get("rank").asInt()).isEqualTo(1);
+    }
+
+    /** Until the server may serve from memory (PostgreSQL: its listener has confirmed its connection). */
+    private void awaitTrusted() throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!server.app.database().userChanges().trusted()) {
+            assertThat(System.nanoTime()).as("the node trusts its cache within 10 s").isLessThan(deadline);
+            Thread.sleep(20);
+        }
     }
 
     @Test
