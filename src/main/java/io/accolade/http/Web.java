@@ -92,9 +92,14 @@ public final class Web {
 
     /** 200 with a body that is already JSON (see TrophyJson's cached achievement fields). */
     public static void okJson(ServerResponse res, byte[] json) {
+        okJson(res, json, json.length);
+    }
+
+    /** A 200 whose body is the first {@code length} bytes of {@code json}. */
+    public static void okJson(ServerResponse res, byte[] json, int length) {
         res.status(Status.OK_200);
         res.header(HeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
-        res.send(json);
+        res.send(json, 0, length);
     }
 }

@@ -65,7 +65,8 @@ public final class TrophyApi {
             String app = guard.apiKey(req).appId();
             boolean all = Web.query(req, "includeIncomplete").map("true"::equals).orElse(false);
             Catalog catalog = catalogs.of(app);
-            Web.okJson(res, TrophyJson.statsArray(reads.ofUser(app, Web.param(req, "id"), all), catalog, true));
+            var body = TrophyJson.stats(reads.ofUser(app, Web.param(req, "id"), all), catalog, true);
+            Web.okJson(res, body.array(), body.size());
         });
         r.get("/v1/users/{id}/metrics", (req, res) -> {
             String app = guard.apiKey(req).appId();
