@@ -56,6 +56,11 @@ import java.util.logging.Logger;
  */
 public final class Accolade implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger("io.accolade");
+    /**
+     * Mobage's {@code @self} reads keep records, not users: ACCOLADE_USER_CACHE users' worth at this many records
+     * each (20,000 x 10 = 200,000 records, about 2,000 users with 100 records each, 30-40 MB).
+     */
+    static final int RECORDS_PER_CACHED_USER = 10;
     /** Group commit of metric events and Mobage writes (service.GroupCommit); -Daccolade.groupCommit=false: off. */
     static final boolean GROUP_COMMIT = !"false".equals(System.getProperty("accolade.groupCommit"));
     /** Batches running at once on PostgreSQL (default: see {@link #groupCommit}); -Daccolade.groupCommitBatches=N. */
@@ -171,7 +176,8 @@ public final class Accolade implements AutoCloseable {
                 backfill, clock);
         TokenService tokens = new TokenService(db, users, new TokenStore(), clock, config.tokenTtl());
         FriendService friends = new FriendService(db, users, userStore, new FriendStore(), clock);
-        MobageService mobage = new MobageService(db, catalogs, users, progressStore, recorder, engine, clock)
+        MobageService mobage = new MobageService(db, catalogs, users, progressStore, recorder, engine, clock,
+                (long) config.userCacheSize() * RECORDS_PER_CACHED_USER)
                 .withGroupCommit(groupCommit);
         background.add(new StreakScheduler(db, streakStore, userStore, streaks, clock, 30_000).start());
 

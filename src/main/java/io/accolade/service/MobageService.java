@@ -13,6 +13,8 @@ import io.accolade.domain.User;
 import io.accolade.domain.UserProgress;
 import io.accolade.store.Database;
 import io.accolade.store.ProgressStore;
+import io.accolade.store.UserCache;
+import io.accolade.store.UserChanges;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,6 +38,11 @@ public final class MobageService {
     private final AchievementEngine engine;
     private final Clock clock;
     private volatile GroupCommit groupCommit;
+    /**
+     * Each user's records as {@code @self} reads them (all of them, whatever a read filters by), bounded by the number
+     * of records kept; served only while no write of the user has ended on any node since (see {@link UserCache}).
+     */
+    private final UserCache<List<Progress>> records;
 
     /** Writes then share transactions with concurrent writes (metric events included); null: off. */
     public MobageService withGroupCommit(GroupCommit g) {
@@ -44,7 +51,7 @@ public final class MobageService {
     }
 
     public MobageService(Database db, Catalogs catalogs, UserService users, ProgressStore progress,
-                         ProgressRecorder recorder, AchievementEngine engine, Clock clock) {
+                         ProgressRecorder recorder, AchievementEngine engine, Clock clock, long cachedRecords) {
         this.db = db;
         this.catalogs = catalogs;
         this.users = users;
@@ -52,6 +59,7 @@ public final class MobageService {
         this.recorder = recorder;
         this.engine = engine;
         this.clock = clock;
+        this.records = new UserCache<>(db.userChanges(), cachedRecords, List::size);
     }
 
     /** One user's record of one achievement: Mobage's User Achievement (achievementId = the achievement key). */
@@ -124,9 +132,7 @@ public final class MobageService {
     /** One user, one achievement: the record, or 404 when the user, the achievement or the record is unknown. */
     public UserAchievement one(String appId, String userId, String achievementKey) {
         Catalog catalog = catalogs.of(appId);
-        List<ProgressStore.Row> rows = db.read(c ->
-                        progress.forUserIfKnown(c, appId, userId, List.of(achievementKey), null))
-                .orElseThrow(() -> Rejection.userNotFound(userId));
+        List<ProgressStore.Row> rows = recordsOf(appId, userId, List.of(achievementKey), null);
         if (visible(catalog, achievementKey).isEmpty()) {
             throw Rejection.achievementNotFound(achievementKey);
         }
@@ -150,11 +156,9 @@ public final class MobageService {
         Map<String, Integer> keyRank = asked != null ? ranks(asked) : catalog.view(DEFINITION_ORDER);
         Map<String, Integer> userRank = ranks(userIds);
         ProgressState state = q.state().orElse(null);
-        List<ProgressStore.Row> rows = db.read(c -> userIds.size() == 1
-                // one user: a 404 when unknown, read with the records in one statement
-                ? progress.forUserIfKnown(c, appId, userIds.getFirst(), asked, state)
-                        .orElseThrow(() -> Rejection.userNotFound(userIds.getFirst()))
-                : progress.forUsers(c, appId, userIds, asked, state));
+        List<ProgressStore.Row> rows = userIds.size() == 1
+                ? recordsOf(appId, userIds.getFirst(), asked, state)
+                : db.read(c -> progress.forUsers(c, appId, userIds, asked, state));
         // The default order (users as asked, then achievements as asked or defined) as one number per record, so
         // that sorting looks nothing up; records of achievements that are not visible have no rank and drop out.
         record Positioned(long position, UserAchievement record) {
@@ -169,6 +173,30 @@ public final class MobageService {
         }
         visible.sort(Comparator.comparingLong(Positioned::position));
         return page(visible.stream().map(Positioned::record).toList(), q);
+    }
+
+    /**
+     * One user's records (404 when the user is unknown), of {@code keys} only when not null and in {@code state}
+     * only when not null: all of them from memory when a read of them is current, else all of them from the store
+     * (one statement, which also tells whether the user exists), kept for the next read whatever it filters by.
+     */
+    private List<ProgressStore.Row> recordsOf(String appId, String userId, List<String> keys, ProgressState state) {
+        List<Progress> all = records.current(appId, userId);
+        if (all == null) {
+            UserChanges.Stamp stamp = records.stamp(appId, userId);
+            all = db.read(c -> progress.forUserIfKnown(c, appId, userId, null, null))
+                    .orElseThrow(() -> Rejection.userNotFound(userId))
+                    .stream().map(ProgressStore.Row::progress).toList();
+            records.put(appId, userId, stamp, all);
+        }
+        java.util.Set<String> asked = keys == null ? null : new java.util.HashSet<>(keys);
+        List<ProgressStore.Row> out = new ArrayList<>(all.size());
+        for (Progress p : all) {
+            if ((asked == null || asked.contains(p.achievementKey())) && (state == null || p.state() == state)) {
+                out.add(new ProgressStore.Row(userId, p));
+            }
+        }
+        return out;
     }
 
     /**

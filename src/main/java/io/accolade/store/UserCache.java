@@ -13,8 +13,8 @@ import java.util.function.Supplier;
  * the stamp was taken, so the value it stored is stale from the start; a write that committed before the stamp is in
  * the rows read. A value is never refreshed in place, only replaced by a later read.
  *
- * <p>The size bounds the number of users, not bytes; least recently and least often used users go first. Size 0
- * turns the cache off: every read reads the database.
+ * <p>The size bounds the number of users (or, for a weighed cache, the sum of the values' weights), not bytes; least
+ * recently and least often used users go first. Size 0 turns the cache off: every read reads the database.
  */
 public final class UserCache<V> {
     private record Entry<V>(V value, UserChanges.Stamp stamp) {
@@ -26,6 +26,16 @@ public final class UserCache<V> {
     public UserCache(UserChanges changes, int maxUsers) {
         this.changes = changes;
         this.entries = maxUsers <= 0 ? null : Caffeine.newBuilder().maximumSize(maxUsers).build();
+    }
+
+    /**
+     * A cache bounded by the sum of its values' weights rather than by users, for values whose size varies from user
+     * to user (e.g. their records: a weight of one per record keeps the memory in proportion). 0 turns it off.
+     */
+    public UserCache(UserChanges changes, long maxWeight, java.util.function.ToIntFunction<V> weight) {
+        this.changes = changes;
+        this.entries = maxWeight <= 0 ? null : Caffeine.newBuilder().maximumWeight(maxWeight)
+                .<String, Entry<V>>weigher((k, e) -> 1 + weight.applyAsInt(e.value())).build();
     }
 
     /** The user's value when memory holds a current one, else null: then read it and {@link #put} it. */

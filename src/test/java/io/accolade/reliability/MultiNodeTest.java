@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.accolade.server.Accolade;
 import io.accolade.support.Http;
+import io.accolade.support.MobageFixture;
 import io.accolade.support.StoreKind;
 import io.accolade.support.Stores;
 import io.accolade.support.TestServer;
@@ -232,6 +233,32 @@ class MultiNodeTest {
                     .isLessThan(1_000_000_000L);
             Thread.sleep(5);
         }
+    }
+
+    @Test
+    void aUsersMobageRecordsFollowAnotherNodesWriteWithinASecond() throws Exception {
+        var m = new MobageFixture(first, first.newApp("multi-mobage"));
+        m.api("a1", "totalSteps", 5);
+        m.api("a2");
+        String token = m.token("u1");
+        Http reader = new Http("http://127.0.0.1:" + others.get(0).port()).withBearer(token);
+        Http writer = new Http("http://127.0.0.1:" + others.get(1).port()).withBearer(token);
+        String mine = MobageFixture.BASE + "/people/@me/@self/achievements/@app";
+        assertThat(writer.put(mine + "/a1?fields=state", Map.of("state", "REVEALED")).status()).isEqualTo(200);
+        for (int i = 0; i < 3; i++) {       // read until the reader has u1's records in memory
+            assertThat(reader.get(mine).json().get("entry").findValuesAsText("achievementId")).containsExactly("a1");
+        }
+
+        assertThat(writer.post(mine + "/a1/increment", Map.of("steps", 2)).status()).isEqualTo(200);
+        assertThat(writer.put(mine + "/a2?fields=state", Map.of("state", "UNLOCKED")).status()).isEqualTo(200);
+        long written = System.nanoTime();
+        while (!reader.get(mine + "?filterBy=state&filterValue=UNLOCKED").json().get("entry")
+                .findValuesAsText("achievementId").contains("a2")) {
+            assertThat(System.nanoTime() - written).as("another node's write visible within a second")
+                    .isLessThan(1_000_000_000L);
+            Thread.sleep(5);
+        }
+        assertThat(reader.get(mine + "/a1?fields=steps").json().findValue("steps").asInt()).isEqualTo(2);
     }
 
     /** A "words" event of 1 for {@code user} (in UTC) at {@code at}; the status. */

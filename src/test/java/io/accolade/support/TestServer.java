@@ -91,6 +91,33 @@ public final class TestServer implements AutoCloseable {
     public record TestApp(String id, String apiKey, Http http) {
     }
 
+    /** Waits until the server may serve from memory (PostgreSQL: its change listener has confirmed its connection). */
+    public void awaitCacheTrusted() {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!app.database().userChanges().trusted()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the server does not trust its cache within 10 s");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    /** Runs SQL on the server's store behind its back: no write path, so nothing is announced or ended in memory. */
+    public void behindTheServersBack(String... statements) {
+        try (var c = app.database().writerDataSource().getConnection(); var s = c.createStatement()) {
+            for (String sql : statements) {
+                s.executeUpdate(sql);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     @Override
     public void close() {
         try {

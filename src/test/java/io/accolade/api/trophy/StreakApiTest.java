@@ -8,8 +8,6 @@ import io.accolade.support.MutableClock;
 import io.accolade.support.ServerTest;
 import io.accolade.support.StoreKind;
 import io.accolade.support.TestServer;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -282,7 +280,7 @@ class StreakApiTest extends ServerTest {
         event(app.http(), "kenji", "UTC", 1);
         clock.advance(Duration.ofDays(1));                     // April 2 at 03:00 UTC
         event(app.http(), "kenji", "UTC", 1);
-        awaitTrusted();
+        server.awaitCacheTrusted();
         long firstRead = System.nanoTime();                    // the lengths are read now (kenji's event was since)
         var first = app.http().get("/v1/users/kenji/streak?historyPeriods=2").json();
         assertThat(first.get("length").asInt()).isEqualTo(2);
@@ -291,13 +289,9 @@ class StreakApiTest extends ServerTest {
                 .containsExactly("2025-04-01", "2025-04-02");
 
         // Behind the server's back: kenji now lives in Los Angeles (still April 1 there), and a 50-day streak exists.
-        try (Connection c = server.app.database().writerDataSource().getConnection();
-             Statement s = c.createStatement()) {
-            s.executeUpdate("UPDATE users SET tz = 'America/Los_Angeles' WHERE app_id = '" + app.id()
-                    + "' AND user_id = 'kenji'");
-            s.executeUpdate("INSERT INTO streak_lengths (app_id, length, slot, users) VALUES ('" + app.id()
-                    + "', 50, 0, 1)");
-        }
+        server.behindTheServersBack("UPDATE users SET tz = 'America/Los_Angeles' WHERE app_id = '" + app.id()
+                + "' AND user_id = 'kenji'", "INSERT INTO streak_lengths (app_id, length, slot, users) VALUES ('"
+                + app.id() + "', 50, 0, 1)");
         var cached = app.http().get("/v1/users/kenji/streak?historyPeriods=2").json();
         assertThat(System.nanoTime() - firstRead).as("read within the second").isLessThan(1_000_000_000L);
         assertThat(cached.get("streakHistory").findValuesAsText("periodStart")).as("kenji's rows from memory")
@@ -332,15 +326,6 @@ class StreakApiTest extends ServerTest {
         event(app.http(), "amy", "UTC", 1);                     // amy: 3
         assertThat(app.http().get("/v1/users/bob/streak").json().get("rank").asInt()).isEqualTo(2);
         assertThat(app.http().get("/v1/users/amy/streak").json().get("rank").asInt()).isEqualTo(1);
-    }
-
-    /** Until the server may serve from memory (PostgreSQL: its listener has confirmed its connection). */
-    private void awaitTrusted() throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!server.app.database().userChanges().trusted()) {
-            assertThat(System.nanoTime()).as("the node trusts its cache within 10 s").isLessThan(deadline);
-            Thread.sleep(20);
-        }
     }
 
     @Test
