@@ -251,8 +251,9 @@ public final class StreakStore {
     }
 
     /**
-     * The app's stored lengths and the streaks that end by {@code coversUntil}, in one statement (one snapshot: a
-     * streak stored as lost between two reads would be counted by neither part). Empty when more than
+     * The app's stored lengths and the streaks that end by {@code coversUntil}, in one statement (one snapshot: with
+     * two, an expired streak stored as lost between them would stay in the first's lengths and be missing from the
+     * second's ending ones, and count as active). Empty when more than
      * {@code maxEnding} streaks end by then (a scheduler far behind): ranks are then counted per read instead.
      */
     public Optional<StreakRanks> ranks(Connection c, String appId, long coversUntil, int maxEnding) {
