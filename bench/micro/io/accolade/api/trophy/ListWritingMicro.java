@@ -5,7 +5,6 @@ import io.accolade.domain.AchievementStatus;
 import io.accolade.domain.Catalog;
 import io.accolade.domain.Metric;
 import io.accolade.domain.Presentation;
-import io.accolade.domain.Progress;
 import io.accolade.domain.ProgressState;
 import io.accolade.domain.Trigger;
 import io.accolade.http.Times;
@@ -32,11 +31,9 @@ public final class ListWritingMicro {
         Catalog catalog = new Catalog(metrics, defs);
         List<AchievementReads.Stat> stats = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
-            Progress p = i % 3 == 0
-                    ? new Progress("k" + i, ProgressState.UNLOCKED, 1, 1, 1, 1_700_000_000_123L + i * 1000L,
-                            1_700_000_000_123L, "cid", 1, 2)
-                    : new Progress("k" + i, ProgressState.REVEALED, 0, 0, 0, null, null, null, 1, 2);
-            stats.add(new AchievementReads.Stat(defs.get(i), i * 7L, Math.round(10000.0 * i / 977) / 100.0, p));
+            Long achievedAt = i % 3 == 0 ? 1_700_000_000_123L + i * 1000L : null;
+            stats.add(new AchievementReads.Stat(defs.get(i), i * 7L, Math.round(10000.0 * i / 977) / 100.0,
+                    achievedAt));
         }
         long sink = 0; // consumed below, so that no call can be optimised away
         int lists = 20_000;
