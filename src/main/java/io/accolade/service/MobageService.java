@@ -14,7 +14,6 @@ import io.accolade.domain.UserProgress;
 import io.accolade.store.Database;
 import io.accolade.store.ProgressStore;
 import io.accolade.store.UserCache;
-import io.accolade.store.UserChanges;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -181,14 +180,10 @@ public final class MobageService {
      * (one statement, which also tells whether the user exists), kept for the next read whatever it filters by.
      */
     private List<ProgressStore.Row> recordsOf(String appId, String userId, List<String> keys, ProgressState state) {
-        List<Progress> all = records.current(appId, userId);
-        if (all == null) {
-            UserChanges.Stamp stamp = records.stamp(appId, userId);
-            all = db.read(c -> progress.forUserIfKnown(c, appId, userId, null, null))
-                    .orElseThrow(() -> Rejection.userNotFound(userId))
-                    .stream().map(ProgressStore.Row::progress).toList();
-            records.put(appId, userId, stamp, all);
-        }
+        List<Progress> all = records.get(appId, userId, () -> db.read(c ->
+                        progress.forUserIfKnown(c, appId, userId, null, null))
+                .orElseThrow(() -> Rejection.userNotFound(userId))
+                .stream().map(ProgressStore.Row::progress).toList());
         java.util.Set<String> asked = keys == null ? null : new java.util.HashSet<>(keys);
         List<ProgressStore.Row> out = new ArrayList<>(all.size());
         for (Progress p : all) {

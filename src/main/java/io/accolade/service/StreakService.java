@@ -17,7 +17,6 @@ import io.accolade.domain.streak.StreakWalk;
 import io.accolade.store.Database;
 import io.accolade.store.StreakStore;
 import io.accolade.store.UserCache;
-import io.accolade.store.UserChanges;
 import io.accolade.store.UserStore;
 import java.sql.Connection;
 import java.time.Clock;
@@ -259,16 +258,11 @@ public final class StreakService {
      * unknown): from memory when a read of them from an earlier floor is current, else from the store.
      */
     private StreakStore.UserRow userRow(String appId, String userId, Frequency frequency, LocalDate floor) {
-        CachedRow cached = rows.current(appId, userId);
-        if (cached != null && cached.frequency() == frequency && !cached.floor().isAfter(floor)) {
-            return cached.found();   // records from an earlier floor: more than this read needs, never fewer
-        }
-        UserChanges.Stamp stamp = rows.stamp(appId, userId);
-        StreakStore.UserRow found = db.read(c -> store.findWithUser(c, appId, Ids.isUserId(userId) ? userId : "",
-                        frequency, floor))
-                .orElseThrow(() -> Rejection.userNotFound(userId));
-        rows.put(appId, userId, stamp, new CachedRow(frequency, floor, found));
-        return found;
+        // Records from an earlier floor serve: more than this read needs, never fewer.
+        return rows.get(appId, userId, kept -> kept.frequency() == frequency && !kept.floor().isAfter(floor),
+                () -> new CachedRow(frequency, floor, db.read(c -> store.findWithUser(c, appId,
+                                Ids.isUserId(userId) ? userId : "", frequency, floor))
+                        .orElseThrow(() -> Rejection.userNotFound(userId)))).found();
     }
 
     /**
@@ -285,7 +279,7 @@ public final class StreakService {
             // stale rather than hidden.
             long version = store.rankVersion(appId);
             long readAt = System.nanoTime();
-            long until = now + RANKS_MAX_AGE_NANOS / 1_000_000;
+            long until = now + RANKS_MAX_AGE_NANOS / 1_000_000;   // as far as the read may be used: a second
             c = new CachedRanks(db.read(conn -> store.ranks(conn, appId, until, MAX_ENDING)), until, version,
                     readAt);
             ranks.put(appId, c);

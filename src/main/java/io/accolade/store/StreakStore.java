@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -184,7 +185,7 @@ public final class StreakStore {
     public void save(Connection c, String appId, Row r, Row previous, long now) {
         Database.touched(appId, r.userId());
         if (previous == null || previous.length() != r.length()
-                || !java.util.Objects.equals(previous.aliveUntil(), r.aliveUntil())) {
+                || !Objects.equals(previous.aliveUntil(), r.aliveUntil())) {
             Database.afterCommit(() -> rankVersions.computeIfAbsent(appId, k -> new AtomicLong()).incrementAndGet());
         }
         int before = previous == null ? 0 : previous.length();

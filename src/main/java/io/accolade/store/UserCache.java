@@ -61,8 +61,16 @@ public final class UserCache<V> {
 
     /** {@link #current}, else {@code read} (which may throw: nothing is kept then; a null is not kept either). */
     public V get(String appId, String userId, Supplier<V> read) {
+        return get(appId, userId, v -> true, read);
+    }
+
+    /**
+     * {@link #current} when {@code serves} accepts it (a value kept for a narrower read may not serve this one), else
+     * {@code read}, which then replaces it.
+     */
+    public V get(String appId, String userId, java.util.function.Predicate<V> serves, Supplier<V> read) {
         V cached = current(appId, userId);
-        if (cached != null) {
+        if (cached != null && serves.test(cached)) {
             return cached;
         }
         UserChanges.Stamp stamp = stamp(appId, userId);

@@ -311,6 +311,26 @@ class StreakApiTest extends ServerTest {
                 .containsExactly("2025-03-31", "2025-04-01");
     }
 
+    /**
+     * Rows kept for a short history do not serve a longer one when they start too late: here the settled date (April
+     * 4, the late-event window behind) and the short history's floor are both after the long history's first period.
+     */
+    @Test
+    void aLongerHistoryIsReadAgainWhenTheKeptRowsStartTooLate() {
+        var app = app(null);
+        twelveDaysButTheSixth(app, "ida", "UTC");     // now April 12, 03:00
+        var short3 = app.http().get("/v1/users/ida/streak?historyPeriods=3").json();
+        assertThat(short3.get("streakHistory").findValues("length").stream().map(JsonNode::asInt).toList())
+                .containsExactly(4, 5, 6);
+
+        var long10 = app.http().get("/v1/users/ida/streak?historyPeriods=10").json();
+        assertThat(long10.get("streakHistory").findValues("length").stream().map(JsonNode::asInt).toList())
+                .as("April 3 and 4 are before what the short read kept").containsExactly(3, 4, 5, 0, 1, 2, 3, 4, 5, 6);
+        assertThat(app.http().get("/v1/users/ida/streak?historyPeriods=3").json().get("streakHistory")
+                .findValues("length").stream().map(JsonNode::asInt).toList())
+                .as("and the longer rows serve the shorter").containsExactly(4, 5, 6);
+    }
+
     /** A streak of this node's own user changes its rank at once, however recently the lengths were read. */
     @Test
     void aRankFollowsThisNodesOwnEventsAtOnce() {
