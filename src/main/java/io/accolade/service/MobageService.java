@@ -18,9 +18,11 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Mobage's User Achievement and Achievement resources over the shared engine. Writes run like every other write:
@@ -184,7 +186,7 @@ public final class MobageService {
                         progress.forUserIfKnown(c, appId, userId, null, null))
                 .orElseThrow(() -> Rejection.userNotFound(userId))
                 .stream().map(ProgressStore.Row::progress).toList());
-        java.util.Set<String> asked = keys == null ? null : new java.util.HashSet<>(keys);
+        Set<String> asked = keys == null ? null : new HashSet<>(keys);
         List<ProgressStore.Row> out = new ArrayList<>(all.size());
         for (Progress p : all) {
             if ((asked == null || asked.contains(p.achievementKey())) && (state == null || p.state() == state)) {

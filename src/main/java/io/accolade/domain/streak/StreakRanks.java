@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * An app's streak lengths as one read saw them, enough to rank any streak at any instant up to {@link #coversUntil}
- * without reading again: rank = the active streaks longer than it, plus one (ties share a rank).
+ * An app's streak lengths as one read saw them, enough to rank any streak at any instant up to the instant it
+ * covers without reading again: rank = the active streaks longer than it, plus one (ties share a rank).
  *
  * <p>The stored lengths count every stored streak, including those that have expired but that the scheduler has not
  * stored as lost yet. Those are subtracted: the read also brings every streak whose {@code aliveUntil} falls before
@@ -59,12 +59,10 @@ public final class StreakRanks {
         return new StreakRanks(lengths, suffix, List.copyOf(ending), coversUntil);
     }
 
-    /** The last instant (epoch ms) this read can rank at. */
-    public long coversUntil() {
-        return coversUntil;
-    }
-
-    /** Whether {@link #countLonger} is exact at {@code now} (given that no streak changed since the read). */
+    /**
+     * Whether {@link #countLonger} is exact at {@code now} (given that no streak changed since the read): up to the
+     * last instant the read covered.
+     */
     public boolean covers(long now) {
         return now <= coversUntil;
     }
