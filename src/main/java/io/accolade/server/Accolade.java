@@ -19,6 +19,7 @@ import io.accolade.service.DefinitionService;
 import io.accolade.service.EventService;
 import io.accolade.service.FriendService;
 import io.accolade.service.GroupCommit;
+import io.accolade.service.LockedRecords;
 import io.accolade.service.MobageService;
 import io.accolade.service.ProgressRecorder;
 import io.accolade.service.StreakScheduler;
@@ -57,8 +58,9 @@ import java.util.logging.Logger;
 public final class Accolade implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger("io.accolade");
     /**
-     * Mobage's {@code @self} reads keep records, not users: ACCOLADE_USER_CACHE users' worth at this many records
-     * each (20,000 x 10 = 200,000 records, about 2,000 users with 100 records each, 30-40 MB).
+     * Mobage's {@code @self} reads, and writes between one user's writes ({@link LockedRecords}), keep records, not
+     * users: ACCOLADE_USER_CACHE users' worth at this many records each (20,000 x 10 = 200,000 records, about 2,000
+     * users with 100 records each, 30-40 MB, for each of the two).
      */
     static final int RECORDS_PER_CACHED_USER = 10;
     /** Group commit of metric events and Mobage writes (service.GroupCommit); -Daccolade.groupCommit=false: off. */
@@ -163,7 +165,10 @@ public final class Accolade implements AutoCloseable {
         StreakService streaks = new StreakService(db, catalogs, streakStore, userStore, engine, clock,
                 config.lateEventWindow(), config.userCacheSize());
         ProgressRecorder recorder = new ProgressRecorder(progressStore, counterStore);
-        EventService events = new EventService(db, catalogs, users, metricStore, progressStore, recorder,
+        // Both dialects' writes start from the same kept records: a user's writes alternate between them freely.
+        LockedRecords lockedRecords = new LockedRecords(progressStore,
+                (long) config.userCacheSize() * RECORDS_PER_CACHED_USER);
+        EventService events = new EventService(db, catalogs, users, metricStore, lockedRecords, recorder,
                 streaks, engine, clock, config.lateEventWindow());
         GroupCommit groupCommit = GROUP_COMMIT ? groupCommit(db, config) : null;
         events.withGroupCommit(groupCommit);
@@ -176,8 +181,8 @@ public final class Accolade implements AutoCloseable {
                 backfill, clock);
         TokenService tokens = new TokenService(db, users, new TokenStore(), clock, config.tokenTtl());
         FriendService friends = new FriendService(db, users, userStore, new FriendStore(), clock);
-        MobageService mobage = new MobageService(db, catalogs, users, progressStore, recorder, engine, clock,
-                (long) config.userCacheSize() * RECORDS_PER_CACHED_USER)
+        MobageService mobage = new MobageService(db, catalogs, users, progressStore, lockedRecords, recorder, engine,
+                clock, (long) config.userCacheSize() * RECORDS_PER_CACHED_USER)
                 .withGroupCommit(groupCommit);
         background.add(new StreakScheduler(db, streakStore, userStore, streaks, clock, 30_000).start());
 

@@ -14,7 +14,6 @@ import io.accolade.domain.UserProgress;
 import io.accolade.service.ProgressRecorder.Unlocked;
 import io.accolade.store.Database;
 import io.accolade.store.MetricStore;
-import io.accolade.store.ProgressStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,7 +35,7 @@ public final class EventService {
     private final Catalogs catalogs;
     private final UserService users;
     private final MetricStore metrics;
-    private final ProgressStore progress;
+    private final LockedRecords records;
     private final ProgressRecorder recorder;
     private final StreakService streaks;
     private final AchievementEngine engine;
@@ -51,13 +50,13 @@ public final class EventService {
     }
 
     public EventService(Database db, Catalogs catalogs, UserService users, MetricStore metrics,
-                        ProgressStore progress, ProgressRecorder recorder, StreakService streaks,
+                        LockedRecords records, ProgressRecorder recorder, StreakService streaks,
                         AchievementEngine engine, Clock clock, Duration lateWindow) {
         this.db = db;
         this.catalogs = catalogs;
         this.users = users;
         this.metrics = metrics;
-        this.progress = progress;
+        this.records = records;
         this.recorder = recorder;
         this.streaks = streaks;
         this.engine = engine;
@@ -116,12 +115,13 @@ public final class EventService {
                 double total = metrics.addToTotal(c, appId, e.userId(), metric.key(), e.value(), now);
                 metrics.insertEvent(c, appId, e.userId(), eventId, metric.key(), e.value(), e.attributes(),
                         eventTime, now);
-                UserProgress book = new UserProgress(progress.forUser(c, appId, e.userId()));
+                UserProgress book = records.book(c, appId, e.userId(), identified.writeSeq(), catalog);
                 Map<String, String> attrs = identified.user().attributes();
                 engine.onMetricEvent(catalog, book, attrs, metric.key(), e.value(), total, e.attributes(), now);
                 StreakView streak = streaks.onEvent(c, appId, identified.user(), catalog, book, metric.key(),
                         e.value(), eventTime, now);
                 List<Unlocked> completed = recorder.persist(c, appId, e.userId(), book);
+                records.keepAfterCommit(appId, e.userId(), identified.writeSeq(), catalog, book);
                 return new EventResult(eventId, metric, total, completed, streak, e.idempotencyKey().orElse(null),
                         false);
             };
@@ -154,9 +154,10 @@ public final class EventService {
         long now = clock.millis();
         return db.transaction(c -> {
             var identified = users.lockOrCreate(c, appId, userId, patch, now);
-            UserProgress book = new UserProgress(progress.forUser(c, appId, userId));
+            UserProgress book = records.book(c, appId, userId, identified.writeSeq(), catalog);
             boolean created = engine.complete(catalog, book, identified.user().attributes(), a, now);
             List<Unlocked> completed = recorder.persist(c, appId, userId, book);
+            records.keepAfterCommit(appId, userId, identified.writeSeq(), catalog, book);
             Progress mine = book.get(a.key()).orElseThrow();
             return new CompletionResult(new Unlocked(a, mine), completed, created);
         });

@@ -14,6 +14,7 @@ import io.accolade.domain.UserProgress;
 import io.accolade.store.Database;
 import io.accolade.store.ProgressStore;
 import io.accolade.store.UserCache;
+import io.accolade.store.UserStore;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -44,6 +45,8 @@ public final class MobageService {
      * of records kept; served only while no write of the user has ended on any node since (see {@link UserCache}).
      */
     private final UserCache<List<Progress>> records;
+    /** The records a write starts from (shared with metric events: one user's writes through either dialect). */
+    private final LockedRecords lockedRecords;
 
     /** Writes then share transactions with concurrent writes (metric events included); null: off. */
     public MobageService withGroupCommit(GroupCommit g) {
@@ -52,11 +55,13 @@ public final class MobageService {
     }
 
     public MobageService(Database db, Catalogs catalogs, UserService users, ProgressStore progress,
-                         ProgressRecorder recorder, AchievementEngine engine, Clock clock, long cachedRecords) {
+                         LockedRecords lockedRecords, ProgressRecorder recorder, AchievementEngine engine,
+                         Clock clock, long cachedRecords) {
         this.db = db;
         this.catalogs = catalogs;
         this.users = users;
         this.progress = progress;
+        this.lockedRecords = lockedRecords;
         this.recorder = recorder;
         this.engine = engine;
         this.clock = clock;
@@ -115,14 +120,16 @@ public final class MobageService {
                 .orElseThrow(() -> Rejection.achievementNotFound(achievementKey));
         long now = clock.millis();
         Database.Work<UserAchievement> work = c -> {
-            User user = users.lockExisting(c, appId, userId);
-            UserProgress book = new UserProgress(progress.forUser(c, appId, userId));
+            UserStore.Locked locked = users.lockExisting(c, appId, userId);
+            User user = locked.user();
+            UserProgress book = lockedRecords.book(c, appId, userId, locked.writeSeq(), catalog);
             switch (change) {
                 case Change.State s -> engine.setState(catalog, book, user.attributes(), a, s.target(), now);
                 case Change.Steps s -> engine.setSteps(catalog, book, user.attributes(), a, s.steps(), now);
                 case Change.Increment i -> engine.incrementSteps(catalog, book, user.attributes(), a, i.delta(), now);
             }
             recorder.persist(c, appId, userId, book);
+            lockedRecords.keepAfterCommit(appId, userId, locked.writeSeq(), catalog, book);
             return new UserAchievement(userId, book.get(a.key()).orElseThrow());
         };
         return groupCommit != null ? groupCommit.run(appId, userId, work) : db.transaction(work);

@@ -27,8 +27,11 @@ public final class UserService {
         this.clock = clock;
     }
 
-    /** A user after identification, and whether this call created it. */
-    public record Identified(User user, boolean created) {
+    /**
+     * A user after identification, whether this call created it, and the user's write sequence number under this
+     * lock ({@link UserStore.Locked}; 0 for a user this call created).
+     */
+    public record Identified(User user, boolean created, long writeSeq) {
     }
 
     /**
@@ -36,27 +39,28 @@ public final class UserService {
      * This is the first statement of every write for a user.
      */
     public Identified lockOrCreate(Connection c, String appId, String userId, User.Patch patch, long now) {
-        Optional<User> existing = users.lock(c, appId, userId);
+        Optional<UserStore.Locked> existing = users.lockWithSeq(c, appId, userId);
         if (existing.isEmpty()) {
             User fresh = User.create(userId, patch, now);
             if (users.insertIfAbsent(c, appId, fresh)) {
                 counters.add(c, appId, Map.of(CounterStore.USERS, 1L));
-                return new Identified(fresh, true);
+                return new Identified(fresh, true, 0);
             }
             // Created concurrently by another transaction, which has committed by now: lock it and update.
-            existing = users.lock(c, appId, userId);
+            existing = users.lockWithSeq(c, appId, userId);
         }
-        User before = existing.orElseThrow();
+        UserStore.Locked locked = existing.orElseThrow();
+        User before = locked.user();
         User after = before.apply(patch, now);
         if (after != before) {
             users.update(c, appId, after);
         }
-        return new Identified(after, false);
+        return new Identified(after, false, locked.writeSeq());
     }
 
     /** Within a write transaction: locks an existing user (404 when absent). */
-    public User lockExisting(Connection c, String appId, String userId) {
-        return users.lock(c, appId, userId).orElseThrow(() -> Rejection.userNotFound(userId));
+    public UserStore.Locked lockExisting(Connection c, String appId, String userId) {
+        return users.lockWithSeq(c, appId, userId).orElseThrow(() -> Rejection.userNotFound(userId));
     }
 
     /** PUT /users/{id} and POST /users: create or update. */
@@ -72,7 +76,7 @@ public final class UserService {
         patch.validate("");
         long now = clock.millis();
         return db.transaction(c -> {
-            User before = lockExisting(c, appId, userId);
+            User before = lockExisting(c, appId, userId).user();
             User after = before.apply(patch, now);
             if (after != before) {
                 users.update(c, appId, after);

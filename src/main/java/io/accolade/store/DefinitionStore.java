@@ -63,9 +63,15 @@ public final class DefinitionStore {
                 JsonColumns.write(spec(a)), a.createdAt(), a.updatedAt());
     }
 
-    /** Deletes the definition and every user's progress on it, and its completion counter. */
+    /**
+     * Deletes the definition and every user's progress on it, and its completion counter. The users who had a record
+     * of it count this as a write of theirs ({@code write_seq}, as {@link UserStore#lockWithSeq} does), so that no
+     * node starts their next write from records kept before (service/LockedRecords).
+     */
     public boolean deleteAchievement(Connection c, String appId, String key) {
         Database.touchedApp(appId);
+        Sql.update(c, "UPDATE users SET write_seq = write_seq + 1 WHERE app_id = ? AND user_id IN "
+                + "(SELECT user_id FROM progress WHERE app_id = ? AND ach_key = ?)", appId, appId, key);
         Sql.update(c, "DELETE FROM progress WHERE app_id = ? AND ach_key = ?", appId, key);
         Sql.update(c, "DELETE FROM counters WHERE app_id = ? AND counter = ?", appId, CounterStore.completions(key));
         return Sql.update(c, "DELETE FROM achievements WHERE app_id = ? AND ach_key = ?", appId, key) == 1;

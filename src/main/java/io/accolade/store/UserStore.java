@@ -25,9 +25,23 @@ public final class UserStore {
 
     /** Locks and returns the user, or empty when there is no such user. */
     public Optional<User> lock(Connection c, String appId, String userId) {
+        return lockWithSeq(c, appId, userId).map(Locked::user);
+    }
+
+    /**
+     * A locked user and the user's {@code write_seq} after the lock's bump. Every write of a user's rows takes this
+     * lock first, and a rolled-back write undoes its bump, so a write that sees {@code n} is the n-th committed write
+     * of this user, on whatever node, once it commits (what {@code service/LockedRecords} relies on). A user created
+     * by {@link #insertIfAbsent} starts at 0.
+     */
+    public record Locked(User user, long writeSeq) {
+    }
+
+    /** {@link #lock}, with the write sequence number the lock gave the user. */
+    public Optional<Locked> lockWithSeq(Connection c, String appId, String userId) {
         Database.touched(appId, userId);
         return Sql.one(c, "UPDATE users SET write_seq = write_seq + 1 WHERE app_id = ? AND user_id = ? RETURNING "
-                + COLUMNS, UserStore::user, appId, userId);
+                + COLUMNS + ", write_seq", rs -> new Locked(user(rs), rs.getLong("write_seq")), appId, userId);
     }
 
     /** Inserts the user unless it exists; true when this call created it (and holds its lock). */

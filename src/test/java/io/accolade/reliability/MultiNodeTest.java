@@ -261,6 +261,44 @@ class MultiNodeTest {
         assertThat(reader.get(mine + "/a1?fields=steps").json().findValue("steps").asInt()).isEqualTo(2);
     }
 
+    /**
+     * A write starts from the records its node kept after the user's previous write only when no other write of the
+     * user committed since (service/LockedRecords, by users.write_seq). Increments that go round the three nodes, one
+     * after the other and then all at once, would lose steps if a node started from its own older records.
+     */
+    @Test
+    void writesGoingRoundTheNodesStartFromTheLatestRecordsAndLoseNoStep() throws Exception {
+        var m = new MobageFixture(first, first.newApp("multi-rounds"));
+        m.api("steps", "totalSteps", 1_000);
+        String token = m.token("u1");
+        List<Http> mobage = new ArrayList<>();
+        mobage.add(new Http("http://127.0.0.1:" + first.app.port()).withBearer(token));
+        others.forEach(o -> mobage.add(new Http("http://127.0.0.1:" + o.port()).withBearer(token)));
+        String increment = MobageFixture.BASE + "/people/@me/@self/achievements/@app/steps/increment";
+        for (int i = 1; i <= 9; i++) {
+            var r = mobage.get(i % 3).post(increment, Map.of("steps", 1));
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.json().findValue("steps").asInt()).as("after increment %d", i).isEqualTo(i);
+        }
+        int concurrent = 60;
+        try (ExecutorService pool = Executors.newFixedThreadPool(12)) {
+            List<Future<Integer>> work = new ArrayList<>();
+            for (int i = 0; i < concurrent; i++) {
+                Http node = mobage.get(i % 3);
+                work.add(pool.submit(() -> node.post(increment, Map.of("steps", 1)).status()));
+            }
+            for (Future<Integer> f : work) {
+                assertThat(f.get()).isEqualTo(200);
+            }
+        }
+        for (Http node : mobage) {
+            assertThat(node.post(increment, Map.of("steps", 1)).json().findValue("steps").asInt())
+                    .isGreaterThan(9 + concurrent);
+        }
+        assertThat(mobage.get(0).get(MobageFixture.BASE + "/people/@me/@self/achievements/@app/steps?fields=steps")
+                .json().findValue("steps").asInt()).isEqualTo(9 + concurrent + 3);
+    }
+
     /** A "words" event of 1 for {@code user} (in UTC) at {@code at}; the status. */
     private static int words(Http node, String user, Instant at) {
         return node.post("/v1/metrics/words/event", Map.of("user", Map.of("id", user, "tz", "UTC"), "value", 1,

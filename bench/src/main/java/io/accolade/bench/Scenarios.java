@@ -40,9 +40,34 @@ final class Scenarios {
         String[] tokenHashes;
         Zipf tokenZipf;
 
+        /**
+         * What the server keeps of a user after a write (service/LockedRecords), by user: the write sequence number
+         * it committed under and what the next write needs of the records. A write whose lock returns one more
+         * starts from it instead of reading the user's records, as the server's does.
+         */
+        final ConcurrentHashMap<String, Kept> kept = new ConcurrentHashMap<>();
+
         String user(SplittableRandom r) {
             return Dataset.userId(zipf.next(r));
         }
+    }
+
+    /** {@link Ctx#kept}: {@code records} is the part of the user's records the anchor's next write uses. */
+    record Kept(long writeSeq, Object records) {
+    }
+
+    /** The user's records kept by the previous write when it is the last committed one, else null. */
+    static Object kept(Ctx ctx, String user, long writeSeq) {
+        Kept k = ctx.kept.get(user);
+        return k != null && k.writeSeq() == writeSeq - 1 ? k.records() : null;
+    }
+
+    /**
+     * As the server after its commit (here just before it: the user's next write waits for that commit on the user's
+     * lock either way): the next write may start from these.
+     */
+    static void keep(Ctx ctx, String user, long writeSeq, Object records) {
+        ctx.kept.put(user, new Kept(writeSeq, records));
     }
 
     interface Http {
@@ -192,7 +217,7 @@ final class Scenarios {
     static final String USER_COLUMNS = "user_id, email, name, tz, device_tokens, subscribe_to_emails, attributes, "
             + "control, created_at, updated_at";
     static final String LOCK_USER = "UPDATE users SET write_seq = write_seq + 1 WHERE app_id = ? AND user_id = ? "
-            + "RETURNING " + USER_COLUMNS;
+            + "RETURNING " + USER_COLUMNS + ", write_seq";
     static final String FIND_USER = "SELECT " + USER_COLUMNS + " FROM users WHERE app_id = ? AND user_id = ?";
     static final String INSERT_USER = "INSERT INTO users (app_id, user_id, email, name, tz, device_tokens, "
             + "subscribe_to_emails, attributes, control, write_seq, created_at, updated_at) "
@@ -278,14 +303,19 @@ final class Scenarios {
         String user = ctx.user(r);
         long now = System.currentTimeMillis();
         int value = 1 + r.nextInt(3);
-        drain(c, LOCK_USER, Dataset.APP, user);
+        long writeSeq = lockUser(c, user);
         double total = scalarDouble(c, ADD_TOTAL, Dataset.APP, user, "xp", (double) value, now);
         update(c, INSERT_EVENT, Dataset.APP, user, UUID.randomUUID().toString(), "xp", (double) value, null, now, now);
-        List<String[]> far = new ArrayList<>();
-        try (Stmt ps = prepare(c, PROGRESS_OF_USER, Dataset.APP, user); ResultSet rs = ps.statement().executeQuery()) {
-            while (rs.next()) {
-                if (rs.getString("ach_key").startsWith("xp-far-") && rs.getString("state").equals("REVEALED")) {
-                    far.add(new String[] {rs.getString("ach_key"), rs.getString("created_at")});
+        @SuppressWarnings("unchecked")
+        List<String[]> far = (List<String[]>) kept(ctx, user, writeSeq);
+        if (far == null) {
+            far = new ArrayList<>();
+            try (Stmt ps = prepare(c, PROGRESS_OF_USER, Dataset.APP, user);
+                 ResultSet rs = ps.statement().executeQuery()) {
+                while (rs.next()) {
+                    if (rs.getString("ach_key").startsWith("xp-far-") && rs.getString("state").equals("REVEALED")) {
+                        far.add(new String[] {rs.getString("ach_key"), rs.getString("created_at")});
+                    }
                 }
             }
         }
@@ -297,6 +327,7 @@ final class Scenarios {
         }
         batch(c, SAVE_PROGRESS, rows);
         announce(c, user);
+        keep(ctx, user, writeSeq, far);
     }
 
     /**
@@ -412,20 +443,25 @@ final class Scenarios {
         int u = ctx.tokenZipf.next(r);
         user = Dataset.userId(u);
         drain(c, FIND_TOKEN, ctx.tokenHashes[u]);
-        drain(c, LOCK_USER, Dataset.APP, user);
-        long steps = 0;
-        long created = now;
-        try (Stmt ps = prepare(c, PROGRESS_OF_USER, Dataset.APP, user); ResultSet rs = ps.statement().executeQuery()) {
-            while (rs.next()) {
-                if (rs.getString("ach_key").equals(key)) {
-                    steps = rs.getLong("steps");
-                    created = rs.getLong("created_at");
+        long writeSeq = lockUser(c, user);
+        // Per achievement key: {steps, created_at}.
+        @SuppressWarnings("unchecked")
+        Map<String, long[]> records = (Map<String, long[]>) kept(ctx, user, writeSeq);
+        if (records == null) {
+            records = new HashMap<>();
+            try (Stmt ps = prepare(c, PROGRESS_OF_USER, Dataset.APP, user);
+                 ResultSet rs = ps.statement().executeQuery()) {
+                while (rs.next()) {
+                    records.put(rs.getString("ach_key"), new long[] {rs.getLong("steps"), rs.getLong("created_at")});
                 }
             }
         }
-        batch(c, SAVE_PROGRESS, List.<Object[]>of(new Object[] {Dataset.APP, user, key, "REVEALED", steps + 1, 0.0, 0,
-            null, null, null, created, now}));
+        long[] record = records.computeIfAbsent(key, k -> new long[] {0, now});
+        record[0]++;
+        batch(c, SAVE_PROGRESS, List.<Object[]>of(new Object[] {Dataset.APP, user, key, "REVEALED", record[0], 0.0, 0,
+            null, null, null, record[1], now}));
         announce(c, user);
+        keep(ctx, user, writeSeq, records);
     }
 
     /**
@@ -510,6 +546,18 @@ final class Scenarios {
                 case Boolean b -> ps.setBoolean(idx, b);
                 default -> throw new IllegalArgumentException("unsupported parameter " + p.getClass());
             }
+        }
+    }
+
+    /** Locks the user as store/UserStore#lockWithSeq does; the write sequence number it returns. */
+    static long lockUser(Connection c, String user) throws SQLException {
+        try (Stmt ps = prepare(c, LOCK_USER, Dataset.APP, user); ResultSet rs = ps.statement().executeQuery()) {
+            rs.next();
+            int cols = rs.getMetaData().getColumnCount();
+            for (int i = 1; i < cols; i++) {
+                rs.getString(i);
+            }
+            return rs.getLong(cols);
         }
     }
 

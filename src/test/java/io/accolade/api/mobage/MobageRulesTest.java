@@ -40,6 +40,24 @@ class MobageRulesTest extends ServerTest {
         assertThat(r.json().get("Error").get("Message").asText()).isNotBlank();
     }
 
+    /**
+     * Deleting a definition deletes every user's record of it without the users' locks; a write right after the key
+     * is defined again starts from no record, not from the records this node kept after the user's last write
+     * (service/LockedRecords keeps them per catalog).
+     */
+    @Test
+    void anAchievementDeletedAndDefinedAgainStartsFromNoRecord() {
+        MobageFixture m = new MobageFixture(server, newApp());
+        m.api("grind", "totalSteps", 10);
+        Http me = m.as("u1");
+        assertThat(ok(increment(me, "grind", 3)).findValue("steps").asInt()).isEqualTo(3);
+        assertThat(m.app.http().delete("/admin/v1/apps/" + m.app.id() + "/achievements/grind").status())
+                .isEqualTo(200);
+
+        m.api("grind", "totalSteps", 10);
+        assertThat(ok(increment(me, "grind", 1)).findValue("steps").asInt()).isEqualTo(1);
+    }
+
     @Test
     void stateChangesFollowTheSeed() {
         MobageFixture m = new MobageFixture(server, newApp());
