@@ -16,6 +16,7 @@ import io.accolade.http.Fields;
 import io.accolade.http.Json;
 import io.accolade.http.Times;
 import io.accolade.service.AchievementReads;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
@@ -96,41 +97,69 @@ final class TrophyJson {
     }
 
     /**
-     * {@link #statsArray} as written, in a buffer that may be longer than the body: a body sent once is sent from
-     * there ({@link Ascii#array}, {@link Ascii#size}), which saves a copy of 30-40 KB per list of 100 achievements.
+     * Per achievement, the bytes that close an item: {@code ,"completions":N,"rarity":R}}. The two numbers change at
+     * most once a second (the snapshot of the counters), so the bytes are kept with the numbers they were written
+     * for and written again only when those differ: a list of 100 items then writes no number per request.
      */
-    /** Room for what follows a prefix: the comma, achievedAt (an ISO instant), completions, rarity, the brace. */
-    private static final int PER_ITEM_FIELDS = 112;
+    private record StatBytes(long completions, double rarity, byte[] bytes) {
+    }
 
-    static Ascii stats(List<AchievementReads.Stat> stats, Catalog catalog, boolean withUser) {
-        // Bytes are appended straight to one array (no StringBuilder, String and UTF-8 copy per item): with the
-        // per-catalog prefixes, what is left per item is a few numbers, which are ASCII.
-        ConcurrentHashMap<String, byte[]> prefixes = prefixes(catalog);
-        byte[][] items = new byte[stats.size()][];
-        int capacity = 2;
-        for (int i = 0; i < items.length; i++) {
-            items[i] = prefix(prefixes, stats.get(i).achievement(), catalog);
-            capacity += items[i].length + PER_ITEM_FIELDS;
+    private static final Catalog.View<ConcurrentHashMap<String, StatBytes>> STAT_BYTES =
+            new Catalog.View<>("Trophy's completions and rarity fields", c -> new ConcurrentHashMap<>());
+
+    private static byte[] statBytes(ConcurrentHashMap<String, StatBytes> perCatalog, AchievementReads.Stat s) {
+        String key = s.achievement().key();
+        StatBytes kept = perCatalog.get(key);
+        if (kept != null && kept.completions() == s.completions() && kept.rarity() == s.rarity()) {
+            return kept.bytes();
         }
-        Ascii out = new Ascii(capacity);     // the exact room, as a rule: no copy to grow it
-        out.add('[');
-        for (int i = 0; i < stats.size(); i++) {
+        byte[] bytes = (",\"completions\":" + s.completions() + ",\"rarity\":" + number(s.rarity()).asText() + "}")
+                .getBytes(StandardCharsets.US_ASCII);
+        perCatalog.put(key, new StatBytes(s.completions(), s.rarity(), bytes));   // a race only writes it twice
+        return bytes;
+    }
+
+    private static final byte[] ACHIEVED_AT = ",\"achievedAt\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * {@link #statsArray} as written, in a buffer sized to the body before it is written (the pieces are kept bytes;
+     * only an {@code achievedAt} is written per request, with room for its longest form). A body sent once is sent
+     * from that buffer ({@link Ascii#array}, {@link Ascii#size}): no copy of 30-40 KB per list of 100 achievements.
+     */
+    static Ascii stats(List<AchievementReads.Stat> stats, Catalog catalog, boolean withUser) {
+        ConcurrentHashMap<String, byte[]> prefixes = prefixes(catalog);
+        ConcurrentHashMap<String, StatBytes> closings = catalog.view(STAT_BYTES);
+        int n = stats.size();
+        byte[][] opening = new byte[n][];
+        byte[][] closing = new byte[n][];
+        int capacity = 2 + n;                                   // the brackets, and commas between items
+        for (int i = 0; i < n; i++) {
             AchievementReads.Stat s = stats.get(i);
+            opening[i] = prefix(prefixes, s.achievement(), catalog);
+            closing[i] = statBytes(closings, s);
+            capacity += opening[i].length + closing[i].length;
+            if (withUser) {
+                capacity += ACHIEVED_AT.length + (s.achievedAt() == null ? NULL.length : Times.ISO_MAX_LENGTH + 2);
+            }
+        }
+        Ascii out = new Ascii(capacity);
+        out.add('[');
+        for (int i = 0; i < n; i++) {
             if (i > 0) {
                 out.add(',');
             }
-            out.add(items[i]);
+            out.add(opening[i]);
             if (withUser) {
-                out.add(",\"achievedAt\":");
-                Long at = s.achievedAt();
+                out.add(ACHIEVED_AT);
+                Long at = stats.get(i).achievedAt();
                 if (at == null) {
-                    out.add("null");
+                    out.add(NULL);
                 } else {
                     out.add('"').addIso(at).add('"'); // digits, '+', '-', ':', '.', 'T', 'Z': nothing to escape
                 }
             }
-            out.add(",\"completions\":").add(Long.toString(s.completions()));
-            out.add(",\"rarity\":").add(number(s.rarity()).asText()).add('}');
+            out.add(closing[i]);
         }
         out.add(']');
         return out;

@@ -63,6 +63,14 @@ class TrophyJsonTest {
                         .isEqualTo(new String(Json.write(tree), StandardCharsets.UTF_8));
             }
         }
+        // A second later the counters moved: the same catalog writes the new numbers, not the bytes it kept.
+        List<AchievementReads.Stat> later = stats.stream().map(s -> new AchievementReads.Stat(s.achievement(),
+                s.completions() + 1, s.rarity() / 2, s.achievedAt())).toList();
+        ArrayNode laterTree = Json.MAPPER.createArrayNode();
+        later.forEach(s -> laterTree.add(TrophyJson.withStats(TrophyJson.achievement(s.achievement(), catalog),
+                s.completions(), s.rarity())));
+        assertThat(new String(TrophyJson.statsArray(later, catalog, false), StandardCharsets.UTF_8))
+                .isEqualTo(new String(Json.write(laterTree), StandardCharsets.UTF_8));
         assertThat(new String(TrophyJson.statsArray(List.of(), catalog, true), StandardCharsets.UTF_8))
                 .isEqualTo("[]");
     }
