@@ -82,9 +82,15 @@ public final class StreakService {
         this.rows = new UserCache<>(db.userChanges(), cachedUsers);
     }
 
-    /** A user's loaded streak: the stored row (if any) and the state to walk from. */
+    /**
+     * A user's loaded streak: the stored row (if any), the state to walk from, the period records to walk (which an
+     * event adds to) and those records as stored, which tell what a write has to store.
+     */
     private record Loaded(Optional<StreakStore.Row> row, StreakState state,
-                          TreeMap<LocalDate, PeriodRecord> records) {
+                          TreeMap<LocalDate, PeriodRecord> records, Map<LocalDate, PeriodRecord> stored) {
+        Loaded with(StreakState newState, TreeMap<LocalDate, PeriodRecord> newRecords) {
+            return new Loaded(row, newState, newRecords, stored);
+        }
     }
 
     /** A walk and what it stored. */
@@ -141,11 +147,15 @@ public final class StreakService {
 
     private Walked walkAndStore(Connection c, String appId, String userId, StreakSettings settings, ZoneId zone,
                                 Loaded loaded, long now) {
-        Map<LocalDate, PeriodRecord> before = new HashMap<>(loaded.records());
         StreakWalk.Result r = StreakWalk.walk(settings, zone, loaded.state(), loaded.records(),
                 Instant.ofEpochMilli(now), lateWindow);
-        List<PeriodRecord> changed = r.decided().stream()
-                .filter(d -> !d.equals(before.get(d.period().start())))
+        // What the store holds after this write: the records as the event left them, with the walk's decisions. Each
+        // that differs from its stored self is written, also one the walk did not decide (an event's sums in a period
+        // not yet met, or in a period after the current one, within the clock skew allowed).
+        TreeMap<LocalDate, PeriodRecord> after = new TreeMap<>(loaded.records());
+        r.decided().forEach(d -> after.put(d.period().start(), d));
+        List<PeriodRecord> changed = after.values().stream()
+                .filter(d -> !d.equals(loaded.stored().get(d.period().start())))
                 .toList();
         store.savePeriods(c, appId, userId, settings.frequency(), changed);
         StreakStore.Row row = new StreakStore.Row(userId, r.settled(), r.current().length(), r.current().longest(),
@@ -166,7 +176,7 @@ public final class StreakService {
             // The store returns at least the records after the settled period; the walk takes exactly those.
             records.headMap(state.settledThrough(), true).clear();
         }
-        return new Loaded(found.row(), state, records);
+        return new Loaded(found.row(), state, records, Map.copyOf(records));
     }
 
     /** The settled state a walk starts from: the stored one, or a new user's first. */
@@ -400,7 +410,7 @@ public final class StreakService {
                 if (granted > 0) {
                     StreakState withGrant = loaded.state().withGrant(new StreakState.Grant(
                             LocalDate.ofInstant(Instant.ofEpochMilli(now), zone), granted));
-                    walkAndStore(c, appId, id, settings, zone, new Loaded(loaded.row(), withGrant, loaded.records()),
+                    walkAndStore(c, appId, id, settings, zone, loaded.with(withGrant, loaded.records()),
                             now);
                 }
                 if (granted < e.getValue()) {
@@ -464,7 +474,7 @@ public final class StreakService {
                 StreakState back = loaded.state().restored(best, previous, first.start());
                 TreeMap<LocalDate, PeriodRecord> after = new TreeMap<>(loaded.records().tailMap(previous.start(),
                         false));
-                walkAndStore(c, appId, id, settings, zone, new Loaded(loaded.row(), back, after), now);
+                walkAndStore(c, appId, id, settings, zone, loaded.with(back, after), now);
                 restored.add(id);
                 return Optional.<Issue>empty();
             });

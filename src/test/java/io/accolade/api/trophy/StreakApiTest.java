@@ -104,6 +104,33 @@ class StreakApiTest extends ServerTest {
         assertThat(app.http().get("/v1/users/kenji/streak").json().get("streakHistory")).hasSize(7);
     }
 
+    @Test
+    void partsOfADaysThresholdAddUpAcrossEvents() {
+        var app = app(null);
+        admin().put("/admin/v1/apps/" + app.id() + "/streak", Map.of("frequency", "daily",
+                "metrics", List.of(Map.of("key", "words", "threshold", 5))));
+        // At 12:00 Tokyo 3 words (not yet 5: no streak), at 12:00 another 3: the day's 6 reach the threshold.
+        assertThat(event(app.http(), "aiko", "Asia/Tokyo", 3).get("currentStreak").get("length").asInt()).isZero();
+        var second = event(app.http(), "aiko", "Asia/Tokyo", 3).get("currentStreak");
+        assertThat(second.get("length").asInt()).isEqualTo(1);
+        assertThat(second.get("extended").asBoolean()).isTrue();
+    }
+
+    @Test
+    void anEventStampedAfterMidnightAheadOfTheServersClockCountsForItsDay() {
+        var app = app(null);
+        // At 23:58 Tokyo by the server's clock, an event stamped 00:02 the next day (within the allowed skew): the
+        // walk ends at the server's day, so the record of the event's day is stored without being walked.
+        clock.set(Instant.parse("2025-04-01T14:58:00Z"));
+        var r = app.http().post("/v1/metrics/words/event", Map.of("user", Map.of("id", "ren", "tz", "Asia/Tokyo"),
+                "value", 1, "timestamp", "2025-04-01T15:02:00Z"));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(r.json().get("currentStreak").get("length").asInt()).isZero();
+        // At 00:03 the server's clock has reached that day, and the event counts for it.
+        clock.set(Instant.parse("2025-04-01T15:03:00Z"));
+        assertThat(app.http().get("/v1/users/ren/streak").json().get("length").asInt()).isEqualTo(1);
+    }
+
     /**
      * The read takes the period records once, from whichever comes first: the periods after the settled one (the
      * walk's) or the shown ones (the history's). Here the history reaches back past the settled date.
