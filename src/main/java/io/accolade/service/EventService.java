@@ -115,13 +115,14 @@ public final class EventService {
                 double total = metrics.addToTotal(c, appId, e.userId(), metric.key(), e.value(), now);
                 metrics.insertEvent(c, appId, e.userId(), eventId, metric.key(), e.value(), e.attributes(),
                         eventTime, now);
-                UserProgress book = records.book(c, appId, e.userId(), identified.writeSeq(), catalog);
+                LockedRecords.Write write = records.start(c, appId, e.userId(), identified.writeSeq(), catalog);
                 Map<String, String> attrs = identified.user().attributes();
-                engine.onMetricEvent(catalog, book, attrs, metric.key(), e.value(), total, e.attributes(), now);
-                StreakView streak = streaks.onEvent(c, appId, identified.user(), catalog, book, metric.key(),
+                engine.onMetricEvent(catalog, write.book(), attrs, metric.key(), e.value(), total, e.attributes(),
+                        now);
+                StreakView streak = streaks.onEvent(c, appId, identified.user(), catalog, write, metric.key(),
                         e.value(), eventTime, now);
-                List<Unlocked> completed = recorder.persist(c, appId, e.userId(), book);
-                records.keepAfterCommit(appId, e.userId(), identified.writeSeq(), catalog, book);
+                List<Unlocked> completed = recorder.persist(c, appId, e.userId(), write.book());
+                write.keepAfterCommit();
                 return new EventResult(eventId, metric, total, completed, streak, e.idempotencyKey().orElse(null),
                         false);
             };
@@ -154,10 +155,11 @@ public final class EventService {
         long now = clock.millis();
         return db.transaction(c -> {
             var identified = users.lockOrCreate(c, appId, userId, patch, now);
-            UserProgress book = records.book(c, appId, userId, identified.writeSeq(), catalog);
+            LockedRecords.Write write = records.start(c, appId, userId, identified.writeSeq(), catalog);
+            UserProgress book = write.book();
             boolean created = engine.complete(catalog, book, identified.user().attributes(), a, now);
             List<Unlocked> completed = recorder.persist(c, appId, userId, book);
-            records.keepAfterCommit(appId, userId, identified.writeSeq(), catalog, book);
+            write.keepAfterCommit(); // the streak stays as it was
             Progress mine = book.get(a.key()).orElseThrow();
             return new CompletionResult(new Unlocked(a, mine), completed, created);
         });

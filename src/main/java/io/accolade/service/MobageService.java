@@ -122,14 +122,15 @@ public final class MobageService {
         Database.Work<UserAchievement> work = c -> {
             UserStore.Locked locked = users.lockExisting(c, appId, userId);
             User user = locked.user();
-            UserProgress book = lockedRecords.book(c, appId, userId, locked.writeSeq(), catalog);
+            LockedRecords.Write write = lockedRecords.start(c, appId, userId, locked.writeSeq(), catalog);
+            UserProgress book = write.book();
             switch (change) {
                 case Change.State s -> engine.setState(catalog, book, user.attributes(), a, s.target(), now);
                 case Change.Steps s -> engine.setSteps(catalog, book, user.attributes(), a, s.steps(), now);
                 case Change.Increment i -> engine.incrementSteps(catalog, book, user.attributes(), a, i.delta(), now);
             }
             recorder.persist(c, appId, userId, book);
-            lockedRecords.keepAfterCommit(appId, userId, locked.writeSeq(), catalog, book);
+            write.keepAfterCommit(); // the streak stays as it was
             return new UserAchievement(userId, book.get(a.key()).orElseThrow());
         };
         return groupCommit != null ? groupCommit.run(appId, userId, work) : db.transaction(work);

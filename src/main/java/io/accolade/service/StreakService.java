@@ -93,8 +93,8 @@ public final class StreakService {
         }
     }
 
-    /** A walk and what it stored. */
-    private record Walked(StreakWalk.Result result, StreakView view) {
+    /** A walk, its view, and the streak as the store holds it after the walk's write (null: nothing was stored). */
+    private record Walked(StreakWalk.Result result, StreakView view, LockedRecords.Streak stored) {
     }
 
     // ---- writes ---------------------------------------------------------------------------------------------------
@@ -103,14 +103,15 @@ public final class StreakService {
      * Inside an event's transaction (the user is locked): adds the event to its period if the metric counts, walks,
      * stores, and unlocks streak achievements the new length reaches.
      */
-    public StreakView onEvent(Connection c, String appId, User user, Catalog catalog, UserProgress book,
+    public StreakView onEvent(Connection c, String appId, User user, Catalog catalog, LockedRecords.Write write,
                               String metricKey, double value, long eventTime, long now) {
         StreakSettings settings = catalog.streak();
         if (!settings.enabled()) {
             return StreakView.none(settings.frequency().wire());
         }
         ZoneId zone = user.zone();
-        Loaded loaded = load(c, appId, user, settings);
+        Loaded loaded = loadedFrom(write.streak().map(LockedRecords.Streak::asRead)
+                .orElseGet(() -> store.findWithPeriods(c, appId, user.id(), settings.frequency())), user, settings);
         boolean extended = false;
         if (settings.counts(metricKey)) {
             Period p = settings.frequency().periodOf(LocalDate.ofInstant(Instant.ofEpochMilli(eventTime), zone),
@@ -124,7 +125,8 @@ public final class StreakService {
             }
         }
         Walked w = walkAndStore(c, appId, user.id(), settings, zone, loaded, now);
-        engine.onStreakLength(catalog, book, user.attributes(), w.view().length(), now);
+        write.streakStored(w.stored());
+        engine.onStreakLength(catalog, write.book(), user.attributes(), w.view().length(), now);
         return w.view().asExtended(extended);
     }
 
@@ -165,11 +167,19 @@ public final class StreakService {
         if (loaded.row().isEmpty() || !loaded.row().get().equals(row)) {
             store.save(c, appId, row, loaded.row().orElse(null), now);
         }
-        return new Walked(r, view(settings, r.current()));
+        // The store now holds this row, and these records after its settled period (what a load would read).
+        if (r.settled().settledThrough() != null) {
+            after.headMap(r.settled().settledThrough(), true).clear();
+        }
+        return new Walked(r, view(settings, r.current()), new LockedRecords.Streak(row, after));
     }
 
     private Loaded load(Connection c, String appId, User user, StreakSettings settings) {
-        StreakStore.RowAndPeriods found = store.findWithPeriods(c, appId, user.id(), settings.frequency());
+        return loadedFrom(store.findWithPeriods(c, appId, user.id(), settings.frequency()), user, settings);
+    }
+
+    /** The streak to walk from, given the user's row and period records as read (or kept). */
+    private static Loaded loadedFrom(StreakStore.RowAndPeriods found, User user, StreakSettings settings) {
         StreakState state = stateOf(found.row(), user, settings);
         TreeMap<LocalDate, PeriodRecord> records = found.periods();
         if (state.settledThrough() != null) {
@@ -226,7 +236,7 @@ public final class StreakService {
         Loaded loaded = load(c, appId, user, settings);
         StreakWalk.Result r = StreakWalk.walk(settings, user.zone(), loaded.state(), loaded.records(),
                 Instant.ofEpochMilli(now), lateWindow);
-        return new Walked(r, view(settings, r.current()));
+        return new Walked(r, view(settings, r.current()), null);
     }
 
     /** One period of a user's streak history. */

@@ -3,20 +3,26 @@ package io.accolade.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.accolade.domain.Achievement;
+import io.accolade.domain.AchievementEngine;
+import io.accolade.domain.AchievementStatus;
 import io.accolade.domain.Catalog;
+import io.accolade.domain.Presentation;
 import io.accolade.domain.Progress;
 import io.accolade.domain.ProgressState;
+import io.accolade.domain.Trigger;
 import io.accolade.domain.User;
-import io.accolade.domain.UserProgress;
 import io.accolade.store.Database;
 import io.accolade.store.DefinitionStore;
 import io.accolade.store.ProgressStore;
 import io.accolade.store.UserStore;
 import io.accolade.support.StoreKind;
 import io.accolade.support.Stores;
+import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -33,31 +39,34 @@ class LockedRecordsTest {
     private static final String APP = "app";
     private final UserStore users = new UserStore();
     private final ProgressStore progress = new ProgressStore();
-    private final Catalog catalog = new Catalog(List.of(), List.of());
+    /** Achievement "a": steps written through the API (Mobage's steps), up to 1,000. */
+    private static final Achievement A = new Achievement("id-a", "a", "A", null, null, AchievementStatus.ACTIVE,
+            new Trigger.Api(), List.of(), List.of(), ProgressState.REVEALED, 1_000, false, Presentation.none(), 0, 0, 0);
+    private final Catalog catalog = new Catalog(List.of(), List.of(A));
+    private final AchievementEngine engine = new AchievementEngine(() -> "completion");
 
-    private static Progress steps(long n) {
-        return new Progress("a", ProgressState.REVEALED, n, 0, 0, null, null, null, 1_000, 1_000 + n);
+    /** One write as the services do it: lock, start from the records, set steps, store and keep the result. */
+    private long write(Database db, LockedRecords records, long steps) {
+        return db.transaction(c -> writeIn(c, records, steps));
     }
 
-    /** One write as the services do it: lock, start from the records, store {@code steps}, keep the result. */
-    private long write(Database db, LockedRecords records, long steps) {
-        return db.transaction(c -> {
-            UserStore.Locked locked = users.lockWithSeq(c, APP, "ann").orElseThrow();
-            records.book(c, APP, "ann", locked.writeSeq(), catalog);
-            progress.save(c, APP, "ann", List.of(steps(steps)));
-            records.keepAfterCommit(APP, "ann", locked.writeSeq(), catalog, new UserProgress(List.of(steps(steps))));
-            return locked.writeSeq();
-        });
+    private long writeIn(Connection c, LockedRecords records, long steps) {
+        UserStore.Locked locked = users.lockWithSeq(c, APP, "ann").orElseThrow();
+        LockedRecords.Write write = records.start(c, APP, "ann", locked.writeSeq(), catalog);
+        engine.setSteps(catalog, write.book(), Map.of(), A, steps, 1_000 + steps);
+        progress.save(c, APP, "ann", write.book().changed());
+        write.keepAfterCommit();
+        return locked.writeSeq();
     }
 
     /** The steps of record "a" that a write under a fresh lock starts from (-1: no record; nothing is changed). */
     private long startsFrom(Database db, LockedRecords records, Catalog asOf) {
         return db.transaction(c -> {
             UserStore.Locked locked = users.lockWithSeq(c, APP, "ann").orElseThrow();
-            UserProgress book = records.book(c, APP, "ann", locked.writeSeq(), asOf);
+            LockedRecords.Write write = records.start(c, APP, "ann", locked.writeSeq(), asOf);
             // Keep what was read, as a write that changed nothing would.
-            records.keepAfterCommit(APP, "ann", locked.writeSeq(), asOf, book);
-            return book.get("a").map(Progress::steps).orElse(-1L);
+            write.keepAfterCommit();
+            return write.book().get("a").map(Progress::steps).orElse(-1L);
         });
     }
 
@@ -126,9 +135,7 @@ class LockedRecordsTest {
             LockedRecords records = new LockedRecords(progress, 1_000);
             write(f.db(), records, 1);
             assertThatThrownBy(() -> f.db().transaction(c -> {
-                UserStore.Locked locked = users.lockWithSeq(c, APP, "ann").orElseThrow();
-                progress.save(c, APP, "ann", List.of(steps(5)));
-                records.keepAfterCommit(APP, "ann", locked.writeSeq(), catalog, new UserProgress(List.of(steps(5))));
+                writeIn(c, records, 5);
                 throw new IllegalStateException("refused");
             })).hasMessage("refused");
             behindTheBack(f, 99);
@@ -146,7 +153,7 @@ class LockedRecordsTest {
             write(f.db(), records, 1);
             behindTheBack(f, 99);       // as deleting a definition deletes its records of every user
 
-            assertThat(startsFrom(f.db(), records, new Catalog(List.of(), List.of()))).isEqualTo(99);
+            assertThat(startsFrom(f.db(), records, new Catalog(List.of(), List.of(A)))).isEqualTo(99);
         }
     }
 

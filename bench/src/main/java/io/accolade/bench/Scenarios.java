@@ -42,8 +42,8 @@ final class Scenarios {
 
         /**
          * What the server keeps of a user after a write (service/LockedRecords), by user: the write sequence number
-         * it committed under and what the next write needs of the records. A write whose lock returns one more
-         * starts from it instead of reading the user's records, as the server's does.
+         * it committed under and what the next write needs of the records (and, after an event, of the streak). A
+         * write whose lock returns one more starts from it instead of reading them, as the server's does.
          */
         final ConcurrentHashMap<String, Kept> kept = new ConcurrentHashMap<>();
 
@@ -306,6 +306,8 @@ final class Scenarios {
         long writeSeq = lockUser(c, user);
         double total = scalarDouble(c, ADD_TOTAL, Dataset.APP, user, "xp", (double) value, now);
         update(c, INSERT_EVENT, Dataset.APP, user, UUID.randomUUID().toString(), "xp", (double) value, null, now, now);
+        // The previous event kept the records and the streak it stored (an xp event stores no streak row: "xp" does
+        // not count for the streak, so the streak it keeps is the one it read).
         @SuppressWarnings("unchecked")
         List<String[]> far = (List<String[]>) kept(ctx, user, writeSeq);
         if (far == null) {
@@ -318,8 +320,8 @@ final class Scenarios {
                     }
                 }
             }
+            streakLoad(c, user);
         }
-        streakLoad(c, user);
         List<Object[]> rows = new ArrayList<>();
         for (String[] f : far) {
             rows.add(new Object[] {Dataset.APP, user, f[0], "REVEALED", (long) Math.floor(total), 0.0, 0, null, null,

@@ -132,6 +132,34 @@ class StreakApiTest extends ServerTest {
     }
 
     /**
+     * An event starts from the streak the user's previous write on this node left (no read), also across a write
+     * that leaves the streak as it was (a completion); a write of the streak that keeps nothing (a freeze granted)
+     * makes the next event read it again. To tell memory from the store, the periods are deleted behind the back.
+     */
+    @Test
+    void anEventStartsFromTheStreakThePreviousWriteLeftUnlessAStreakWriteCameBetween() {
+        var app = app(Map.of("enabled", true, "initial", 0, "max", 2));
+        assertThat(admin().put("/admin/v1/apps/" + app.id() + "/achievements/badge", Map.of("name", "Badge",
+                "trigger", "api")).status()).isEqualTo(201);
+        String forget = "DELETE FROM streak_periods WHERE app_id = '" + app.id() + "' AND user_id = 'lea'";
+        event(app.http(), "lea", "UTC", 1);                                   // April 1: 1
+        var done = app.http().post("/v1/achievements/badge/complete", Map.of("user", Map.of("id", "lea")));
+        assertThat(done.status()).as(done.body()).isEqualTo(201);
+        server.behindTheServersBack(forget);
+
+        clock.advance(Duration.ofDays(1));
+        assertThat(event(app.http(), "lea", "UTC", 1).get("currentStreak").get("length").asInt())
+                .as("April 1 from memory, passed on by the completion").isEqualTo(2);
+
+        var grant = app.http().post("/admin/v1/streaks/freezes", Map.of("freezes", List.of(Map.of("userId", "lea"))));
+        assertThat(grant.status()).isEqualTo(201);
+        server.behindTheServersBack(forget);
+        clock.advance(Duration.ofDays(1));
+        assertThat(event(app.http(), "lea", "UTC", 1).get("currentStreak").get("length").asInt())
+                .as("read from the store after the grant: only April 3 is left").isEqualTo(1);
+    }
+
+    /**
      * The read takes the period records once, from whichever comes first: the periods after the settled one (the
      * walk's) or the shown ones (the history's). Here the history reaches back past the settled date.
      */
