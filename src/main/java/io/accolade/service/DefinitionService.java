@@ -5,6 +5,7 @@ import io.accolade.domain.Catalog;
 import io.accolade.domain.Ids;
 import io.accolade.domain.Metric;
 import io.accolade.domain.Rejection;
+import io.accolade.domain.Trigger;
 import io.accolade.store.AppStore;
 import io.accolade.store.Database;
 import io.accolade.store.DefinitionStore;
@@ -101,6 +102,9 @@ public final class DefinitionService {
             Achievement a = merge(current, draft, now);
             current.with(a).validate();
             defs.upsertAchievement(c, appId, a);
+            if (current.achievement(a.key()).filter(before -> countsDifferently(before, a)).isPresent()) {
+                defs.restartProgress(c, appId, a.key(), now);
+            }
             return new Saved<>(a, current.achievement(draft.key()).isEmpty());
         });
         catalogs.changed(appId);
@@ -108,6 +112,17 @@ public final class DefinitionService {
             backfill.schedule(appId, List.of(saved.value().key()));
         }
         return saved;
+    }
+
+    /**
+     * Whether a changed metric achievement counts other events than before (another metric, other event filters,
+     * or it was not a metric achievement): then the users' progress on it measures the old events, not the new.
+     * A new threshold alone keeps it: the same events count.
+     */
+    static boolean countsDifferently(Achievement before, Achievement after) {
+        return after.trigger() instanceof Trigger.Metric m
+                && !(before.trigger() instanceof Trigger.Metric b && b.metricKey().equals(m.metricKey())
+                && before.eventAttributes().equals(after.eventAttributes()));
     }
 
     public void deleteAchievement(String appId, String key) {
@@ -219,7 +234,11 @@ public final class DefinitionService {
                 defs.upsertMetric(c, appId, next.metric(k).orElseThrow());
             }
             for (String k : concat(aSum.created, aSum.updated)) {
-                defs.upsertAchievement(c, appId, next.achievement(k).orElseThrow());
+                Achievement a = next.achievement(k).orElseThrow();
+                defs.upsertAchievement(c, appId, a);
+                if (current.achievement(k).filter(before -> countsDifferently(before, a)).isPresent()) {
+                    defs.restartProgress(c, appId, k, now);
+                }
             }
             return new ImportResult(mSum.done(), aSum.done());
         });

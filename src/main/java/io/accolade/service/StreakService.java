@@ -111,7 +111,8 @@ public final class StreakService {
         }
         ZoneId zone = user.zone();
         Loaded loaded = loadedFrom(write.streak().map(LockedRecords.Streak::asRead)
-                .orElseGet(() -> store.findWithPeriods(c, appId, user.id(), settings.frequency())), user, settings);
+                .orElseGet(() -> store.findWithPeriods(c, appId, user.id(), settings.frequency())), user, settings,
+                now);
         boolean extended = false;
         if (settings.counts(metricKey)) {
             Period p = settings.frequency().periodOf(LocalDate.ofInstant(Instant.ofEpochMilli(eventTime), zone),
@@ -144,7 +145,7 @@ public final class StreakService {
             store.clearDue(c, appId, user.id());
             return;
         }
-        walkAndStore(c, appId, user.id(), settings, user.zone(), load(c, appId, user, settings), now);
+        walkAndStore(c, appId, user.id(), settings, user.zone(), load(c, appId, user, settings, now), now);
     }
 
     private Walked walkAndStore(Connection c, String appId, String userId, StreakSettings settings, ZoneId zone,
@@ -174,13 +175,14 @@ public final class StreakService {
         return new Walked(r, view(settings, r.current()), new LockedRecords.Streak(row, after));
     }
 
-    private Loaded load(Connection c, String appId, User user, StreakSettings settings) {
-        return loadedFrom(store.findWithPeriods(c, appId, user.id(), settings.frequency()), user, settings);
+    private Loaded load(Connection c, String appId, User user, StreakSettings settings, long now) {
+        return loadedFrom(store.findWithPeriods(c, appId, user.id(), settings.frequency()), user, settings, now);
     }
 
     /** The streak to walk from, given the user's row and period records as read (or kept). */
-    private static Loaded loadedFrom(StreakStore.RowAndPeriods found, User user, StreakSettings settings) {
-        StreakState state = stateOf(found.row(), user, settings);
+    private static Loaded loadedFrom(StreakStore.RowAndPeriods found, User user, StreakSettings settings,
+                                     long now) {
+        StreakState state = stateOf(found.row(), user, settings, now);
         TreeMap<LocalDate, PeriodRecord> records = found.periods();
         if (state.settledThrough() != null) {
             // The store returns at least the records after the settled period; the walk takes exactly those.
@@ -189,16 +191,29 @@ public final class StreakService {
         return new Loaded(found.row(), state, records, Map.copyOf(records));
     }
 
-    /** The settled state a walk starts from: the stored one, or a new user's first. */
-    private static StreakState stateOf(Optional<StreakStore.Row> row, User user, StreakSettings settings) {
+    /** The settled state a walk at {@code now} starts from: the stored one, or a new user's first. */
+    private static StreakState stateOf(Optional<StreakStore.Row> row, User user, StreakSettings settings, long now) {
         LocalDate created = LocalDate.ofInstant(Instant.ofEpochMilli(user.created()), user.zone());
         StreakState state = row.map(StreakStore.Row::state).orElseGet(() -> StreakState.initial(settings, created));
         if (state.frequency() != settings.frequency()) {
-            // The app switched frequency: a new run under the new frequency; freezes and the record stay. The
+            // The app switched frequency: a new run under the new frequency, from the current period on; freezes
+            // and the record stay. Records of this frequency from an earlier time under it (daily, weekly, daily
+            // again) are history, not part of the new run: the run counts as settled up to the current period. The
             // record is the row's longest: the settled state's only counts periods past the late-event window.
             int longest = Math.max(state.longest(), row.map(StreakStore.Row::longest).orElse(0));
-            state = new StreakState(settings.frequency(), null, 0, null, null, longest, state.freezes(),
+            Period current = StreakWalk.currentPeriod(settings, user.zone(), Instant.ofEpochMilli(now));
+            LocalDate floor = settings.frequency().previous(current, settings.weekStart()).start();
+            state = new StreakState(settings.frequency(), floor, 0, null, null, longest, state.freezes(),
                     state.nextEarn(), null, state.grants());
+        }
+        var freezes = settings.freezes();
+        if (freezes.autoEarn() && state.nextEarn() == null) {
+            // Auto-earn was turned on after the user's streak was first stored: the user earns on the dates counted
+            // from their creation, from the first one after the settled date on (earlier ones are not granted).
+            LocalDate from = state.settledThrough() == null ? created : state.settledThrough();
+            long interval = freezes.autoEarnIntervalDays();
+            long due = Math.max(1, java.time.temporal.ChronoUnit.DAYS.between(created, from) / interval + 1);
+            state = state.withNextEarn(created.plusDays(due * interval));
         }
         return state;
     }
@@ -233,7 +248,7 @@ public final class StreakService {
     }
 
     private Walked walkOnly(Connection c, String appId, User user, StreakSettings settings, long now) {
-        Loaded loaded = load(c, appId, user, settings);
+        Loaded loaded = load(c, appId, user, settings, now);
         StreakWalk.Result r = StreakWalk.walk(settings, user.zone(), loaded.state(), loaded.records(),
                 Instant.ofEpochMilli(now), lateWindow);
         return new Walked(r, view(settings, r.current()), null);
@@ -260,7 +275,7 @@ public final class StreakService {
         if (!settings.enabled()) {
             return new UserStreak(StreakView.none(settings.frequency().wire()), null, List.of(), false);
         }
-        StreakState state = stateOf(found.row(), user, settings);
+        StreakState state = stateOf(found.row(), user, settings, now);
         List<Period> shown = shownPeriods(settings, user.zone(), now, historyPeriods);
         // The records start at the earlier of the settled period and the floor: the walk takes those after the
         // settled period (exactly what it would read alone), the history looks up the shown ones.
@@ -411,7 +426,7 @@ public final class StreakService {
                     return Optional.of(new Issue(id, "error", "user not found"));
                 }
                 ZoneId zone = user.get().zone();
-                Loaded loaded = load(c, appId, user.get(), settings);
+                Loaded loaded = load(c, appId, user.get(), settings, now);
                 StreakWalk.Result r = StreakWalk.walk(settings, zone, loaded.state(), loaded.records(),
                         Instant.ofEpochMilli(now), lateWindow);
                 int held = r.current().freezes();
@@ -467,7 +482,7 @@ public final class StreakService {
                     case WEEKLY -> today.minusYears(1);
                     case MONTHLY -> today.minusYears(2);
                 };
-                Loaded loaded = load(c, appId, user.get(), settings);
+                Loaded loaded = load(c, appId, user.get(), settings, now);
                 StreakWalk.Result r = StreakWalk.walk(settings, zone, loaded.state(), loaded.records(),
                         Instant.ofEpochMilli(now), lateWindow);
                 int best = Math.max(store.maxLengthSince(c, appId, id, f, since),
@@ -481,7 +496,9 @@ public final class StreakService {
                 for (int i = 1; i < best; i++) {
                     first = f.previous(first, ws);
                 }
-                StreakState back = loaded.state().restored(best, previous, first.start());
+                // The freezes are those held now: the ones spent while the streak was lost stay spent.
+                StreakState back = loaded.state().restored(best, previous, first.start())
+                        .withFreezesHeld(r.current().freezes(), today, settings.freezes().autoEarnIntervalDays());
                 TreeMap<LocalDate, PeriodRecord> after = new TreeMap<>(loaded.records().tailMap(previous.start(),
                         false));
                 walkAndStore(c, appId, id, settings, zone, loaded.with(back, after), now);

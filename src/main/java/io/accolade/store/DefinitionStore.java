@@ -64,6 +64,22 @@ public final class DefinitionStore {
     }
 
     /**
+     * Starts every user's progress on an achievement again from nothing where it is not completed: what it counts
+     * changed (see DefinitionService#countsDifferently), so a sum of the old events is no measure of the new. The
+     * users count it as a write of theirs ({@code write_seq}), as in {@link #deleteAchievement}; the backdating then
+     * sets the new measure of the users who have one.
+     */
+    public void restartProgress(Connection c, String appId, String key, long now) {
+        Database.touchedApp(appId);
+        Sql.update(c, "UPDATE users SET write_seq = write_seq + 1 WHERE app_id = ? AND user_id IN "
+                + "(SELECT user_id FROM progress WHERE app_id = ? AND ach_key = ? AND first_unlocked_at IS NULL)",
+                appId, appId, key);
+        Sql.update(c, "UPDATE progress SET steps = 0, metric_progress = 0, updated_at = ? WHERE app_id = ? "
+                + "AND ach_key = ? AND first_unlocked_at IS NULL AND (steps <> 0 OR metric_progress <> 0)",
+                now, appId, key);
+    }
+
+    /**
      * Deletes the definition and every user's progress on it, and its completion counter. The users who had a record
      * of it count this as a write of theirs ({@code write_seq}, as {@link UserStore#lockWithSeq} does), so that no
      * node starts their next write from records kept before (service/LockedRecords).

@@ -299,6 +299,31 @@ class MultiNodeTest {
                 .json().findValue("steps").asInt()).isEqualTo(9 + concurrent + 3);
     }
 
+    @Test
+    void eventsGoingRoundTheNodesBuildTheStreakFromTheLatestStoredOne() {
+        TestServer.TestApp app = first.newApp("multi-kept-streak");
+        first.admin.put("/admin/v1/apps/multi-kept-streak/metrics/words", Map.of("name", "Words"));
+        assertThat(first.admin.put("/admin/v1/apps/multi-kept-streak/streak", Map.of("frequency", "daily",
+                "metrics", List.of(Map.of("key", "words", "threshold", 1)))).status()).isEqualTo(200);
+        List<Http> nodes = new ArrayList<>();
+        nodes.add(client(first.app, app));
+        others.forEach(o -> nodes.add(client(o, app)));
+        Instant now = Instant.now();
+        // Five days, one event each, the last four days back-dated within the late-event window. A node whose own
+        // previous event was not the last write (day -1 on node 0, after node 1's day -2) must not start from the
+        // streak it kept: it would miss day -2, and the run would break there.
+        int[] nodeOfDay = {0, 0, 1, 0};
+        for (int d = 0; d < 4; d++) {
+            assertThat(words(nodes.get(nodeOfDay[d]), "cy", now.minus(Duration.ofDays(4 - d)))).isEqualTo(201);
+        }
+        var last = nodes.get(0).post("/v1/metrics/words/event", Map.of("user", Map.of("id", "cy", "tz", "UTC"),
+                "value", 1, "timestamp", now.toString()));
+        assertThat(last.json().get("currentStreak").get("length").asInt()).as("the event's walk").isEqualTo(5);
+        for (Http node : nodes) {
+            assertThat(node.get("/v1/users/cy/streak").json().get("length").asInt()).isEqualTo(5);
+        }
+    }
+
     /** A "words" event of 1 for {@code user} (in UTC) at {@code at}; the status. */
     private static int words(Http node, String user, Instant at) {
         return node.post("/v1/metrics/words/event", Map.of("user", Map.of("id", user, "tz", "UTC"), "value", 1,

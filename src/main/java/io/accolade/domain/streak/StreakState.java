@@ -28,6 +28,25 @@ public record StreakState(Frequency frequency, LocalDate settledThrough, int len
                 f.autoEarn() ? userCreated.plusDays(f.autoEarnIntervalDays()) : null, null, List.of());
     }
 
+    public StreakState withNextEarn(LocalDate date) {
+        return new StreakState(frequency, settledThrough, length, started, lastCounted, longest, freezes, date,
+                lastExtendedAt, grants);
+    }
+
+    /**
+     * This state holding {@code held} freezes as of {@code today}, a walk's count: the automatic earnings and the
+     * operator's grants due by then are in that count, so they are not applied again.
+     */
+    public StreakState withFreezesHeld(int held, LocalDate today, int autoEarnIntervalDays) {
+        LocalDate next = nextEarn;
+        while (next != null && autoEarnIntervalDays > 0 && !next.isAfter(today)) {
+            next = next.plusDays(autoEarnIntervalDays);
+        }
+        List<Grant> later = grants.stream().filter(g -> g.on().isAfter(today)).toList();
+        return new StreakState(frequency, settledThrough, length, started, lastCounted, longest, held, next,
+                lastExtendedAt, later);
+    }
+
     public StreakState withGrant(Grant g) {
         var list = new java.util.ArrayList<>(grants);
         list.add(g);

@@ -124,6 +124,14 @@ public final class StreakWalk {
         } else {
             view = new Current(0, null, current, null, s.freezes, s.longest, null, s.lastCounted);
         }
+        if (records.higherKey(current.start()) != null) {
+            // A record of a period after the current one (an event stamped ahead of the clock, within the skew
+            // allowed) is decided once its period has come: at the end of the current one at the latest.
+            Instant end = current.endInstant(zone);
+            if (nextCheck == null || end.isBefore(nextCheck)) {
+                nextCheck = end;
+            }
+        }
         return new Result(settled, view, decided, nextCheck, aliveUntil);
     }
 

@@ -19,6 +19,13 @@ class BackdatingTest extends ServerTest {
         return keys;
     }
 
+    /** The keys of the achievements in an event's response. */
+    private static List<String> keys(com.fasterxml.jackson.databind.JsonNode achievements) {
+        List<String> keys = new java.util.ArrayList<>();
+        achievements.forEach(a -> keys.add(a.get("key").asText()));
+        return keys;
+    }
+
     @Test
     void aNewMetricAchievementCompletesForUsersAlreadyPastItsThreshold() {
         var app = newApp();
@@ -76,6 +83,40 @@ class BackdatingTest extends ServerTest {
                 "attributes", Map.of("lang", "ja")));
         assertThat(r.json().get("achievements")).hasSize(1);
         assertThat(r.json().get("achievements").get(0).get("key").asText()).isEqualTo("ja-5");
+    }
+
+    @Test
+    void aChangedEventFilterCountsOnlyTheEventsTheNewFilterMatches() {
+        var app = newApp();
+        String base = "/admin/v1/apps/" + app.id();
+        admin().put(base + "/metrics/words", Map.of("name", "Words"));
+        Map<String, Object> web = Map.of("name", "Fifty", "trigger", "metric", "metricKey", "words", "metricValue", 50,
+                "eventAttributes", List.of(Map.of("key", "source", "value", "web")));
+        assertThat(admin().put(base + "/achievements/fifty", web).status()).isEqualTo(201);
+        // fil has 40 words from the web, ios-fan 45 from iOS.
+        app.http().post("/v1/metrics/words/event", Map.of("user", Map.of("id", "fil"), "value", 40,
+                "attributes", Map.of("source", "web")));
+        app.http().post("/v1/metrics/words/event", Map.of("user", Map.of("id", "ios-fan"), "value", 45,
+                "attributes", Map.of("source", "ios")));
+        var ios = new java.util.HashMap<>(web);
+        ios.put("eventAttributes", List.of(Map.of("key", "source", "value", "ios")));
+        assertThat(admin().put(base + "/achievements/fifty", ios).status()).isEqualTo(200);
+        server.app.runBackgroundOnce();
+
+        // 10 more from iOS: fil's iOS words are 10, not 40 + 10; ios-fan's 45 + 10 complete it.
+        var r = app.http().post("/v1/metrics/words/event", Map.of("user", Map.of("id", "fil"), "value", 10,
+                "attributes", Map.of("source", "ios")));
+        assertThat(r.json().get("achievements")).as("fil's web words do not count any more").isEmpty();
+        r = app.http().post("/v1/metrics/words/event", Map.of("user", Map.of("id", "ios-fan"), "value", 10,
+                "attributes", Map.of("source", "ios")));
+        assertThat(keys(r.json().get("achievements"))).containsExactly("fifty");
+        // A new threshold alone keeps the progress: the same events count.
+        ios.put("metricValue", 25);
+        assertThat(admin().put(base + "/achievements/fifty", ios).status()).isEqualTo(200);
+        server.app.runBackgroundOnce();
+        r = app.http().post("/v1/metrics/words/event", Map.of("user", Map.of("id", "fil"), "value", 15,
+                "attributes", Map.of("source", "ios")));
+        assertThat(keys(r.json().get("achievements"))).containsExactly("fifty");
     }
 
     @Test

@@ -129,6 +129,12 @@ class StreakApiTest extends ServerTest {
         // At 00:03 the server's clock has reached that day, and the event counts for it.
         clock.set(Instant.parse("2025-04-01T15:03:00Z"));
         assertThat(app.http().get("/v1/users/ren/streak").json().get("length").asInt()).isEqualTo(1);
+        // The scheduler stored that decision when it fell due (at midnight), so rankings show the streak too.
+        server.app.runBackgroundOnce();
+        assertThat(app.http().get("/v1/streaks/rankings?type=active").json().findValuesAsText("userId"))
+                .containsExactly("ren");
+        assertThat(app.http().get("/v1/streaks/rankings?type=longest").json().findValuesAsText("userId"))
+                .containsExactly("ren");
     }
 
     /**
@@ -157,6 +163,66 @@ class StreakApiTest extends ServerTest {
         clock.advance(Duration.ofDays(1));
         assertThat(event(app.http(), "lea", "UTC", 1).get("currentStreak").get("length").asInt())
                 .as("read from the store after the grant: only April 3 is left").isEqualTo(1);
+    }
+
+    /** Puts the app's daily or weekly streak rules on "words" (≥ 1) with this freeze policy. */
+    private void rules(TestServer.TestApp app, String frequency, Map<String, Object> freezes) {
+        var put = admin().put("/admin/v1/apps/" + app.id() + "/streak", Map.of("frequency", frequency,
+                "metrics", List.of(Map.of("key", "words", "threshold", 1)), "freezes", freezes));
+        assertThat(put.status()).as(put.body()).isEqualTo(200);
+    }
+
+    @Test
+    void switchingBackToAnEarlierFrequencyStartsANewRunAndKeepsTheFreezes() {
+        Map<String, Object> freezes = Map.of("enabled", true, "initial", 2, "max", 3);
+        var app = app(freezes);
+        for (int day = 1; day <= 3; day++) {                        // daily: April 1, 2 and 3
+            event(app.http(), "rio", "UTC", 1);
+            clock.advance(Duration.ofHours(day < 3 ? 24 : 1));
+        }
+        rules(app, "weekly", freezes);
+        event(app.http(), "rio", "UTC", 1);                         // a weekly run of 1, still on April 3
+        clock.advance(Duration.ofDays(3));                          // April 6: nothing on April 4 and 5
+        rules(app, "daily", freezes);
+        var s = app.http().get("/v1/users/rio/streak").json();
+        assertThat(s.get("length").asInt()).as("a new daily run, not April 1-3 again").isZero();
+        assertThat(s.get("freezes").asInt()).as("no freeze spent on April 4 and 5").isEqualTo(2);
+        assertThat(event(app.http(), "rio", "UTC", 1).get("currentStreak").get("length").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aRestoreLeavesTheFreezesSpentWhileTheStreakWasLostSpent() {
+        var app = app(Map.of("enabled", true, "initial", 0, "max", 2));
+        event(app.http(), "gus", "UTC", 1);
+        var grant = app.http().post("/admin/v1/streaks/freezes", Map.of("freezes",
+                List.of(Map.of("userId", "gus"), Map.of("userId", "gus"))));
+        assertThat(grant.status()).isEqualTo(201);
+        clock.advance(Duration.ofDays(1));
+        event(app.http(), "gus", "UTC", 1);
+        clock.advance(Duration.ofDays(1));
+        event(app.http(), "gus", "UTC", 1);                          // April 3: 3 long, 2 freezes
+        clock.advance(Duration.ofDays(4));                           // April 7: 4 and 5 took the freezes, 6 broke it
+        var lost = app.http().get("/v1/users/gus/streak").json();
+        assertThat(lost.get("length").asInt()).isZero();
+        assertThat(lost.get("freezes").asInt()).isZero();
+        var restore = app.http().post("/admin/v1/streaks/restore", Map.of("users", List.of(Map.of("id", "gus"))));
+        assertThat(restore.status()).isEqualTo(201);
+        var back = app.http().get("/v1/users/gus/streak").json();
+        assertThat(back.get("length").asInt()).isEqualTo(3);
+        assertThat(back.get("freezes").asInt()).as("both were spent on April 4 and 5").isZero();
+    }
+
+    @Test
+    void autoEarnTurnedOnLaterAlsoEarnsForUsersWhoseStreakWasStored() {
+        var app = app(Map.of("enabled", true, "initial", 0, "max", 3));
+        event(app.http(), "ear", "UTC", 1);                          // April 1: stored without auto-earn
+        rules(app, "daily", Map.of("enabled", true, "initial", 0, "max", 3, "autoEarnAmount", 1,
+                "autoEarnIntervalDays", 7));
+        event(app.http(), "new", "UTC", 1);                          // a user created the same day, stored after
+        clock.advance(Duration.ofDays(8));                           // April 9
+        assertThat(app.http().get("/v1/users/new/streak").json().get("freezes").asInt()).isEqualTo(1);
+        assertThat(app.http().get("/v1/users/ear/streak").json().get("freezes").asInt())
+                .as("created on April 1 too: earned on April 8").isEqualTo(1);
     }
 
     /**

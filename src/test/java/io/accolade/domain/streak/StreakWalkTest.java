@@ -75,6 +75,22 @@ class StreakWalkTest {
     }
 
     @Test
+    void aRecordAheadOfTheClockIsDueAtTheEndOfTheCurrentPeriod() {
+        var t = new Timeline(daily(NO_FREEZES), LocalDate.parse("2025-04-01"));
+        // At 23:58 Tokyo by the server's clock, an event stamped 00:02 on April 2: its record lies ahead of the walk.
+        Period second = new Period(LocalDate.parse("2025-04-02"), LocalDate.parse("2025-04-02"));
+        t.records.put(second.start(), PeriodRecord.empty(second).plus("words", 1, t.settings,
+                Instant.parse("2025-04-01T15:02:00Z").toEpochMilli()));
+        Instant now = Instant.parse("2025-04-01T14:58:00Z");
+        StreakWalk.Result r = StreakWalk.walk(t.settings, TOKYO, t.state, t.records, now, WINDOW);
+        assertThat(r.current().length()).isZero();
+        assertThat(r.nextCheckAt()).as("Tokyo's midnight, when April 2 is decided")
+                .isEqualTo(Instant.parse("2025-04-01T15:00:00Z"));
+        assertThat(StreakWalk.walk(t.settings, TOKYO, t.state, t.records, Instant.parse("2025-04-01T15:03:00Z"),
+                WINDOW).current().length()).isEqualTo(1);
+    }
+
+    @Test
     void aSecondEventTheSameDayDoesNotExtend() {
         var t = new Timeline(daily(NO_FREEZES), LocalDate.parse("2025-04-01"));
         t.event("2025-04-01T08:00", LONDON, 1).event("2025-04-01T20:00", LONDON, 5);
