@@ -85,11 +85,7 @@ public final class BackfillService implements AutoCloseable {
         Map<String, Double> candidates = db.slowRead(c -> switch (a.trigger()) {
             case Trigger.Metric m when a.eventAttributes().isEmpty() ->
                     metrics.totalsAtLeast(c, appId, m.metricKey(), m.metricValue());
-            case Trigger.Metric m -> {
-                Map<String, String> filters = new LinkedHashMap<>();
-                a.eventAttributes().forEach((AttributeFilter f) -> filters.put(f.key(), f.value()));
-                yield metrics.matchingSums(c, appId, m.metricKey(), filters);
-            }
+            case Trigger.Metric m -> metrics.matchingSums(c, appId, m.metricKey(), filters(a));
             case Trigger.Streak s -> {
                 Map<String, Double> out = new LinkedHashMap<>();
                 streaks.aliveAtLeast(c, appId, s.length(), now).forEach((u, len) -> out.put(u, len.doubleValue()));
@@ -104,20 +100,38 @@ public final class BackfillService implements AutoCloseable {
         });
         int completed = 0;
         for (var e : candidates.entrySet()) {
-            completed += db.transaction(c -> {
-                var user = users.lock(c, appId, e.getKey());
-                if (user.isEmpty()) {
-                    return 0;
-                }
-                UserProgress book = new UserProgress(progress.forUser(c, appId, e.getKey()));
-                engine.backfill(catalog, book, user.get().attributes(), a, e.getValue(), clock.millis());
-                return recorder.persist(c, appId, e.getKey(), book).size();
-            });
+            completed += backfillUser(appId, catalog, a, e.getKey(), e.getValue());
         }
         if (completed > 0) {
             LOG.info(() -> "backdated " + appId + "/" + key + ": " + candidates.size() + " candidates");
         }
         return completed;
+    }
+
+    /**
+     * One candidate, under the user's lock: completes the achievement if the user meets it. A matching sum becomes
+     * the user's progress, so it is read again here, under the lock: events the user sent since the candidates were
+     * read (which the live path added to the progress already) are in it, and none is lost.
+     */
+    int backfillUser(String appId, Catalog catalog, Achievement a, String userId, double candidateMeasure) {
+        return db.transaction(c -> {
+            var user = users.lock(c, appId, userId);
+            if (user.isEmpty()) {
+                return 0;
+            }
+            double measure = a.trigger() instanceof Trigger.Metric m && !a.eventAttributes().isEmpty()
+                    ? metrics.matchingSum(c, appId, userId, m.metricKey(), filters(a))
+                    : candidateMeasure;
+            UserProgress book = new UserProgress(progress.forUser(c, appId, userId));
+            engine.backfill(catalog, book, user.get().attributes(), a, measure, clock.millis());
+            return recorder.persist(c, appId, userId, book).size();
+        });
+    }
+
+    private static Map<String, String> filters(Achievement a) {
+        Map<String, String> filters = new LinkedHashMap<>();
+        a.eventAttributes().forEach((AttributeFilter f) -> filters.put(f.key(), f.value()));
+        return filters;
     }
 
     /** Waits until every queued backdating has run (tests and orderly shutdown). */

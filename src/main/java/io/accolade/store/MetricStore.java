@@ -88,8 +88,23 @@ public final class MetricStore {
      * (backdating of achievements with event-attribute filters; scans the app's events of that metric).
      */
     public Map<String, Double> matchingSums(Connection c, String appId, String metricKey, Map<String, String> filters) {
+        return matchingSums(c, appId, null, metricKey, filters);
+    }
+
+    /** One user's sum of the metric's events whose attributes match all {@code filters} (0 without any). */
+    public double matchingSum(Connection c, String appId, String userId, String metricKey,
+                              Map<String, String> filters) {
+        return matchingSums(c, appId, userId, metricKey, filters).getOrDefault(userId, 0.0);
+    }
+
+    private Map<String, Double> matchingSums(Connection c, String appId, String userId, String metricKey,
+                                             Map<String, String> filters) {
         StringBuilder sql = new StringBuilder("SELECT user_id, SUM(value) FROM events WHERE app_id = ? AND metric_key = ?");
         java.util.List<Object> params = new java.util.ArrayList<>(java.util.List.of(appId, metricKey));
+        if (userId != null) {
+            sql.append(" AND user_id = ?");
+            params.add(userId);
+        }
         filters.forEach((k, v) -> {
             sql.append(" AND attributes ->> ? = ?");
             params.add(k);
