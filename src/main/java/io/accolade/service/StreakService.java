@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Streaks: keeps each user's period records and settled state, runs {@link StreakWalk} whenever a streak is written
@@ -110,7 +111,7 @@ public final class StreakService {
             return StreakView.none(settings.frequency().wire());
         }
         ZoneId zone = user.zone();
-        Loaded loaded = loadedFrom(write.streak().map(LockedRecords.Streak::asRead)
+        Loaded loaded = loadedFrom(c, appId, write.streak().map(LockedRecords.Streak::asRead)
                 .orElseGet(() -> store.findWithPeriods(c, appId, user.id(), settings.frequency())), user, settings,
                 now);
         boolean extended = false;
@@ -176,13 +177,15 @@ public final class StreakService {
     }
 
     private Loaded load(Connection c, String appId, User user, StreakSettings settings, long now) {
-        return loadedFrom(store.findWithPeriods(c, appId, user.id(), settings.frequency()), user, settings, now);
+        return loadedFrom(c, appId, store.findWithPeriods(c, appId, user.id(), settings.frequency()), user, settings,
+                now);
     }
 
-    /** The streak to walk from, given the user's row and period records as read (or kept). */
-    private static Loaded loadedFrom(StreakStore.RowAndPeriods found, User user, StreakSettings settings,
-                                     long now) {
-        StreakState state = stateOf(found.row(), user, settings, now);
+    /** The streak to walk from, given the user's row and period records as read (or kept), on {@code c}. */
+    private Loaded loadedFrom(Connection c, String appId, StreakStore.RowAndPeriods found, User user,
+                              StreakSettings settings, long now) {
+        StreakState state = stateOf(found.row(), user, settings, now,
+                f -> store.findWithPeriods(c, appId, user.id(), f).periods());
         TreeMap<LocalDate, PeriodRecord> records = found.periods();
         if (state.settledThrough() != null) {
             // The store returns at least the records after the settled period; the walk takes exactly those.
@@ -191,8 +194,12 @@ public final class StreakService {
         return new Loaded(found.row(), state, records, Map.copyOf(records));
     }
 
-    /** The settled state a walk at {@code now} starts from: the stored one, or a new user's first. */
-    private static StreakState stateOf(Optional<StreakStore.Row> row, User user, StreakSettings settings, long now) {
+    /**
+     * The settled state a walk at {@code now} starts from: the stored one, or a new user's first. {@code periodsOf}
+     * reads the user's period records of another frequency; it is called only when the app switched frequency.
+     */
+    private StreakState stateOf(Optional<StreakStore.Row> row, User user, StreakSettings settings, long now,
+                                Function<Frequency, TreeMap<LocalDate, PeriodRecord>> periodsOf) {
         LocalDate created = LocalDate.ofInstant(Instant.ofEpochMilli(user.created()), user.zone());
         StreakState state = row.map(StreakStore.Row::state).orElseGet(() -> StreakState.initial(settings, created));
         if (state.frequency() != settings.frequency()) {
@@ -200,11 +207,22 @@ public final class StreakService {
             // and the record stay. Records of this frequency from an earlier time under it (daily, weekly, daily
             // again) are history, not part of the new run: the run counts as settled up to the current period. The
             // record is the row's longest: the settled state's only counts periods past the late-event window.
+            // The freezes are those held now under the old frequency: the settled state's lag that window, and
+            // freezes spent in it stay spent (the old run is walked up to now to count them).
             int longest = Math.max(state.longest(), row.map(StreakStore.Row::longest).orElse(0));
-            Period current = StreakWalk.currentPeriod(settings, user.zone(), Instant.ofEpochMilli(now));
+            Instant at = Instant.ofEpochMilli(now);
+            StreakSettings old = settings.withFrequency(state.frequency());
+            TreeMap<LocalDate, PeriodRecord> oldPeriods = periodsOf.apply(state.frequency());
+            if (state.settledThrough() != null) {
+                oldPeriods.headMap(state.settledThrough(), true).clear();
+            }
+            int held = StreakWalk.walk(old, user.zone(), state, oldPeriods, at, lateWindow).current().freezes();
+            StreakState heldNow = state.withFreezesHeld(held, LocalDate.ofInstant(at, user.zone()),
+                    settings.freezes().autoEarnIntervalDays());
+            Period current = StreakWalk.currentPeriod(settings, user.zone(), at);
             LocalDate floor = settings.frequency().previous(current, settings.weekStart()).start();
-            state = new StreakState(settings.frequency(), floor, 0, null, null, longest, state.freezes(),
-                    state.nextEarn(), null, state.grants());
+            state = new StreakState(settings.frequency(), floor, 0, null, null, longest, heldNow.freezes(),
+                    heldNow.nextEarn(), null, heldNow.grants());
         }
         var freezes = settings.freezes();
         if (freezes.autoEarn() && state.nextEarn() == null) {
@@ -275,7 +293,8 @@ public final class StreakService {
         if (!settings.enabled()) {
             return new UserStreak(StreakView.none(settings.frequency().wire()), null, List.of(), false);
         }
-        StreakState state = stateOf(found.row(), user, settings, now);
+        StreakState state = stateOf(found.row(), user, settings, now,
+                f -> db.read(c -> store.findWithPeriods(c, appId, userId, f)).periods());
         List<Period> shown = shownPeriods(settings, user.zone(), now, historyPeriods);
         // The records start at the earlier of the settled period and the floor: the walk takes those after the
         // settled period (exactly what it would read alone), the history looks up the shown ones.

@@ -15,6 +15,11 @@ public record StreakSettings(boolean enabled, Frequency frequency, Map<String, D
 
     public enum Mode { ALL, ANY }
 
+    /** These rules under another frequency (to walk a run kept under an earlier one). */
+    public StreakSettings withFrequency(Frequency f) {
+        return new StreakSettings(enabled, f, metrics, mode, weekStart, freezes);
+    }
+
     /**
      * Streak freezes: {@code initial} granted when the user's streak is first tracked, {@code autoEarnAmount} more
      * every {@code autoEarnIntervalDays} days (0 = no auto-earn), never more than {@code max} held.

@@ -191,6 +191,21 @@ class StreakApiTest extends ServerTest {
     }
 
     @Test
+    void aFreezeSpentBeforeAFrequencySwitchStaysSpent() {
+        Map<String, Object> freezes = Map.of("enabled", true, "initial", 1, "max", 3);
+        var app = app(freezes);
+        event(app.http(), "fia", "UTC", 1);                          // April 1
+        clock.advance(Duration.ofDays(2));                           // April 3: the freeze covered April 2
+        var s = event(app.http(), "fia", "UTC", 1).get("currentStreak");
+        assertThat(s.get("length").asInt()).isEqualTo(2);
+        assertThat(s.get("freezes").asInt()).isZero();
+        rules(app, "weekly", freezes);
+        assertThat(app.http().get("/v1/users/fia/streak").json().get("freezes").asInt())
+                .as("none held before the switch").isZero();
+        assertThat(event(app.http(), "fia", "UTC", 1).get("currentStreak").get("freezes").asInt()).isZero();
+    }
+
+    @Test
     void aRestoreLeavesTheFreezesSpentWhileTheStreakWasLostSpent() {
         var app = app(Map.of("enabled", true, "initial", 0, "max", 2));
         event(app.http(), "gus", "UTC", 1);
