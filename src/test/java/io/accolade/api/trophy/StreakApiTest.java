@@ -190,6 +190,36 @@ class StreakApiTest extends ServerTest {
         assertThat(event(app.http(), "rio", "UTC", 1).get("currentStreak").get("length").asInt()).isEqualTo(1);
     }
 
+    /**
+     * A new first day of the week: the stored weeks no longer line up with the new ones, so, as with a new frequency,
+     * a new run starts (here after four weeks, the first two settled past the late-event window).
+     */
+    @Test
+    void aNewFirstDayOfTheWeekStartsANewWeeklyRunAsANewFrequencyDoes() {
+        Map<String, Object> freezes = Map.of("enabled", true, "initial", 1, "max", 3);
+        var app = app(freezes);
+        rules(app, "weekly", freezes);                               // Monday weeks; April 1 2025 is a Tuesday
+        for (int week = 1; week <= 4; week++) {                      // Tuesdays April 1, 8, 15 and 22
+            assertThat(event(app.http(), "wes", "UTC", 1).get("currentStreak").get("length").asInt())
+                    .isEqualTo(week);
+            clock.advance(Duration.ofDays(week < 4 ? 7 : 0));
+        }
+        var put = admin().put("/admin/v1/apps/" + app.id() + "/streak", Map.of("frequency", "weekly",
+                "weekStart", "sunday", "metrics", List.of(Map.of("key", "words", "threshold", 1)), "freezes", freezes));
+        assertThat(put.status()).as(put.body()).isEqualTo(200);
+        // Sunday weeks: a new run from the week of April 20-26 on; the freeze is kept, not spent on misaligned weeks.
+        var s = app.http().get("/v1/users/wes/streak").json();
+        assertThat(s.get("length").asInt()).isZero();
+        assertThat(s.get("freezes").asInt()).isEqualTo(1);
+        var again = event(app.http(), "wes", "UTC", 1).get("currentStreak");
+        assertThat(again.get("length").asInt()).isEqualTo(1);
+        assertThat(again.get("periodStart").asText()).isEqualTo("2025-04-20");
+        clock.advance(Duration.ofDays(7));                           // Tuesday April 29, in the week of April 27
+        var next = event(app.http(), "wes", "UTC", 1).get("currentStreak");
+        assertThat(next.get("length").asInt()).isEqualTo(2);
+        assertThat(next.get("freezes").asInt()).isEqualTo(1);
+    }
+
     @Test
     void aFreezeSpentBeforeAFrequencySwitchStaysSpent() {
         Map<String, Object> freezes = Map.of("enabled", true, "initial", 1, "max", 3);
