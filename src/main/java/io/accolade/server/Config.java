@@ -169,6 +169,11 @@ public record Config(
                 lateEventWindow, rateLimitPerSecond, rateLimitBurst, shutdownGrace, userCacheSize);
     }
 
+    public Config withUserCacheSize(int users) {
+        return new Config(port, host, dbUrl, dbUser, dbPassword, dataDir, adminToken, dbPoolSize, dbTimeout, tokenTtl,
+                lateEventWindow, rateLimitPerSecond, rateLimitBurst, shutdownGrace, users);
+    }
+
     /** One line per setting, secrets masked, for the start-up banner. */
     public List<String> describe() {
         List<String> lines = new ArrayList<>();
