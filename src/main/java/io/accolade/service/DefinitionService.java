@@ -101,6 +101,9 @@ public final class DefinitionService {
             Catalog current = catalogs.load(c, appId);
             Achievement a = merge(current, draft, now);
             current.with(a).validate();
+            if (current.achievement(a.key()).isEmpty()) {
+                defs.deleteRecordsOf(c, appId, a.key());
+            }
             defs.upsertAchievement(c, appId, a);
             if (current.achievement(a.key()).filter(before -> countsDifferently(before, a)).isPresent()) {
                 defs.restartProgress(c, appId, a.key(), now);
@@ -235,6 +238,9 @@ public final class DefinitionService {
             }
             for (String k : concat(aSum.created, aSum.updated)) {
                 Achievement a = next.achievement(k).orElseThrow();
+                if (current.achievement(k).isEmpty()) {
+                    defs.deleteRecordsOf(c, appId, k);
+                }
                 defs.upsertAchievement(c, appId, a);
                 if (current.achievement(k).filter(before -> countsDifferently(before, a)).isPresent()) {
                     defs.restartProgress(c, appId, k, now);

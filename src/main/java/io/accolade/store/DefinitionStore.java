@@ -85,12 +85,23 @@ public final class DefinitionStore {
      * node starts their next write from records kept before (service/LockedRecords).
      */
     public boolean deleteAchievement(Connection c, String appId, String key) {
+        deleteRecordsOf(c, appId, key);
+        return Sql.update(c, "DELETE FROM achievements WHERE app_id = ? AND ach_key = ?", appId, key) == 1;
+    }
+
+    /**
+     * Deletes every user's record of an achievement key and its completion counter, as {@link #deleteAchievement}
+     * does. Creating an achievement does it too: a write that started under the catalog before a deletion can still
+     * commit a record of the deleted key after it (the deletion cannot wait for writes of users who had no record
+     * yet), and such a leftover, invisible while the key is undefined, must not show under a new achievement of the
+     * same key.
+     */
+    public void deleteRecordsOf(Connection c, String appId, String key) {
         Database.touchedApp(appId);
         Sql.update(c, "UPDATE users SET write_seq = write_seq + 1 WHERE app_id = ? AND user_id IN "
                 + "(SELECT user_id FROM progress WHERE app_id = ? AND ach_key = ?)", appId, appId, key);
         Sql.update(c, "DELETE FROM progress WHERE app_id = ? AND ach_key = ?", appId, key);
         Sql.update(c, "DELETE FROM counters WHERE app_id = ? AND counter = ?", appId, CounterStore.completions(key));
-        return Sql.update(c, "DELETE FROM achievements WHERE app_id = ? AND ach_key = ?", appId, key) == 1;
     }
 
     private static Metric metric(ResultSet rs) throws SQLException {

@@ -59,6 +59,24 @@ class MobageRulesTest extends ServerTest {
     }
 
     @Test
+    void aRecordLeftByAWriteThatCommittedAfterItsAchievementsDeletionDoesNotShowUnderANewOne() {
+        MobageFixture m = new MobageFixture(server, newApp());
+        Http me = m.as("u1");
+        // As a write that read the catalog before "grind" was deleted and committed after the deletion leaves them:
+        // a record of the key, unlocked, and its completion.
+        String app = m.app.id();
+        server.behindTheServersBack("INSERT INTO progress (app_id, user_id, ach_key, state, steps, metric_progress, "
+                + "unlock_count, first_unlocked_at, last_unlocked_at, completion_id, created_at, updated_at) VALUES ('"
+                + app + "', 'u1', 'grind', 'UNLOCKED', 10, 0, 1, 1000, 1000, 'left', 1000, 1000)",
+                "INSERT INTO counters (app_id, counter, slot, value) VALUES ('" + app + "', 'completions:grind', 0, 1)");
+
+        m.api("grind", "totalSteps", 10);
+        assertThat(ok(increment(me, "grind", 1)).findValue("steps").asInt()).isEqualTo(1);
+        var stats = m.app.http().get("/v1/achievements").json();
+        assertThat(stats.get(0).get("completions").asInt()).isZero();
+    }
+
+    @Test
     void stateChangesFollowTheSeed() {
         MobageFixture m = new MobageFixture(server, newApp());
         m.api("h", "initialState", "HIDDEN", "totalSteps", 4);
