@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -230,7 +231,7 @@ public final class StreakService {
             // from their creation, from the first one after the settled date on (earlier ones are not granted).
             LocalDate from = state.settledThrough() == null ? created : state.settledThrough();
             long interval = freezes.autoEarnIntervalDays();
-            long due = Math.max(1, java.time.temporal.ChronoUnit.DAYS.between(created, from) / interval + 1);
+            long due = Math.max(1, ChronoUnit.DAYS.between(created, from) / interval + 1);
             state = state.withNextEarn(created.plusDays(due * interval));
         }
         return state;
