@@ -167,7 +167,8 @@ public final class DefinitionService {
 
     /**
      * Applies a whole definition document in one transaction: listed definitions are created or updated (in the
-     * document's order); with {@code prune}, definitions missing from the document are deleted with their progress.
+     * document's order when it lists them all; a partial document leaves the others' order as it is and adds new
+     * ones at the end); with {@code prune}, definitions missing from the document are deleted with their progress.
      * Nothing is written unless the resulting set is valid.
      */
     public ImportResult importAll(String appId, List<Metric> metricDrafts, List<Achievement> achievementDrafts,
@@ -193,10 +194,14 @@ public final class DefinitionService {
                 next = next.with(m);
             }
             var aSum = new Summary();
+            // A document that lists every achievement (or prunes the others) sets their order; a partial one leaves
+            // the order of what it does not list as it is: listed achievements keep their places, new ones follow.
+            Set<String> listed = new LinkedHashSet<>(achievementDrafts.stream().map(Achievement::key).toList());
+            boolean ordersAll = prune || current.achievements().stream().allMatch(a -> listed.contains(a.key()));
             int position = 0;
             for (Achievement d : achievementDrafts) {
                 var existing = current.achievement(d.key());
-                Achievement a = merge(next, d.withPosition(position++), now);
+                Achievement a = merge(next, d.withPosition(ordersAll ? position++ : -1), now);
                 if (existing.isPresent() && a.equals(existing.get())) {
                     aSum.unchanged.add(d.key());
                     continue;

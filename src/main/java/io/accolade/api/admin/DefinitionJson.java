@@ -155,7 +155,10 @@ final class DefinitionJson {
             throw Rejection.unprocessable("'" + f.name("totalSteps") + "' is derived from the " + type
                     + " trigger's threshold and cannot be set");
         }
-        if (totalSteps < 1 || totalSteps > 1_000_000_000L) {
+        // The bound is on a value the client sets; a derived one follows its threshold (metricValue is bounded by
+        // the same 1e15 as an event's value).
+        boolean clientSet = trigger instanceof Trigger.Api || trigger instanceof Trigger.Composite;
+        if (clientSet && (totalSteps < 1 || totalSteps > 1_000_000_000L)) {
             throw Rejection.invalid("'" + f.name("totalSteps") + "' must be between 1 and 1000000000");
         }
         Presentation presentation = new Presentation(

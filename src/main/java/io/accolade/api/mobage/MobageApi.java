@@ -83,8 +83,9 @@ public final class MobageApi {
         if (friends && ids.isEmpty()) {
             throw ApiException.badRequest("'achievementId' is required with @friends");
         }
-        if (!friends && users.size() == 1 && ids.isPresent() && ids.get().size() == 1) {
-            // One user, one achievement: the object itself (the seed's bogus_hero sample), 404 when absent.
+        if (!friends && users.size() == 1 && ids.isPresent() && ids.get().size() == 1 && !q.collectionOptions()) {
+            // One user, one achievement: the object itself (the seed's bogus_hero sample), 404 when absent. With a
+            // filter, sort or updatedSince it is a collection of at most one, as for two ids: a filter filters.
             send(res, MobageJson.userAchievement(app, mobage.one(app, users.getFirst(), ids.get().getFirst()),
                     q.fields()));
             return;

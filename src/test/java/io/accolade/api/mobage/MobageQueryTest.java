@@ -169,6 +169,21 @@ class MobageQueryTest extends ServerTest {
     }
 
     @Test
+    void aFilterOnTheIdsFormFiltersWhetherOneIdOrTwoAreAsked() {
+        var two = me.get(MINE + "/a1,a3?filterBy=state&filterValue=HIDDEN");
+        assertThat(two.status()).isEqualTo(200);
+        assertThat(two.json().get("totalResults").asInt()).isZero();
+        var one = me.get(MINE + "/a1?filterBy=state&filterValue=HIDDEN");
+        assertThat(one.status()).isEqualTo(200);
+        assertThat(one.json().get("totalResults").asInt()).isZero();
+        assertThat(one.json().get("filtered").asBoolean()).isTrue();
+        var match = me.get(MINE + "/a1?filterBy=state&filterValue=UNLOCKED");
+        assertThat(match.json().get("totalResults").asInt()).isEqualTo(1);
+        // Without such an option, one id answers the object itself.
+        assertThat(me.get(MINE + "/a1").json().get("state").asText()).isEqualTo("UNLOCKED");
+    }
+
+    @Test
     void optionsAreCheckedOnEveryReadForm() {
         assertNames(me.get(BASE + "/people/@me/@friends/achievements/@app/a1?count=0"), "count");
         assertNames(me.get(BASE + "/people/u1,u2/@self/achievements/@app/a1,a2?filterBy=state"), "filterValue");

@@ -308,6 +308,45 @@ class DefinitionsApiTest extends ServerTest {
     }
 
     @Test
+    void aPartialDocumentKeepsTheOrderOfWhatItDoesNotListAndReportsAnUnchangedDefinitionUnchanged() {
+        var app = newApp();
+        var s = setup(app);
+        for (String k : List.of("a", "b", "c")) {
+            s.api(k);
+        }
+        JsonNode c = admin().get(base(app) + "/achievements/c").json();
+        var r = admin().put(base(app) + "/definitions", obj("achievements", List.of(c, obj("key", "d", "name", "D",
+                "trigger", "api"))));
+        assertThat(r.status()).as("%s", r).isEqualTo(200);
+        assertThat(r.json().get("achievements").get("unchanged")).extracting(JsonNode::asText).containsExactly("c");
+        assertThat(r.json().get("achievements").get("created")).extracting(JsonNode::asText).containsExactly("d");
+        assertThat(admin().get(base(app) + "/achievements").json().findValuesAsText("key"))
+                .containsExactly("a", "b", "c", "d");
+        assertThat(app.http().get("/v1/achievements").json().findValuesAsText("key"))
+                .containsExactly("a", "b", "c", "d");
+        // A document that lists them all sets the order.
+        var all = admin().put(base(app) + "/definitions", obj("achievements", List.of(obj("key", "d", "name", "D",
+                "trigger", "api"), c, obj("key", "b", "name", "b", "trigger", "api"),
+                obj("key", "a", "name", "a", "trigger", "api"))));
+        assertThat(all.status()).as("%s", all).isEqualTo(200);
+        assertThat(app.http().get("/v1/achievements").json().findValuesAsText("key"))
+                .containsExactly("d", "c", "b", "a");
+    }
+
+    @Test
+    void aMetricThresholdAboveOneBillionIsAcceptedAndItsStepsFollowIt() {
+        var app = newApp();
+        setup(app).metric("xp");
+        var r = admin().put(base(app) + "/achievements/xp-2b", obj("name", "Two billion", "trigger", "metric",
+                "metricKey", "xp", "metricValue", 2_000_000_000L));
+        assertThat(r.status()).as("%s", r).isEqualTo(201);
+        assertThat(r.json().get("totalSteps").asLong()).isEqualTo(2_000_000_000L);
+        var api = admin().put(base(app) + "/achievements/many", obj("name", "Many", "trigger", "api",
+                "totalSteps", 2_000_000_000L));
+        assertThat(api.status()).as("a client-set totalSteps keeps its bound").isEqualTo(400);
+    }
+
+    @Test
     void withoutPruneDefinitionsMissingFromTheDocumentStay() {
         var app = newApp();
         var s = setup(app);
