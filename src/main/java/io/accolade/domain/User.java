@@ -89,6 +89,11 @@ public record User(String id, String email, String name, String tz, List<String>
         if (p.attributes().isPresent()) {
             attrs = new LinkedHashMap<>(attributes);
             attrs.putAll(p.attributes().get());
+            if (attrs.size() > 100) {
+                // A patch merges into what the user has: the bound is on the result, not only on the patch.
+                throw Rejection.invalid("'attributes' may hold at most 100 keys; the user has " + attributes.size()
+                        + " and this adds " + (attrs.size() - attributes.size()));
+            }
         }
         boolean subscribe = p.subscribeToEmails().orElse(subscribeToEmails);
         String mail = p.email().orElse(email);
@@ -108,14 +113,16 @@ public record User(String id, String email, String name, String tz, List<String>
                 next.attributes, next.control, created, now);
     }
 
-    /** IANA zone ids only ("Europe/London", "UTC"); fixed offsets like "+09:00" are refused. */
+    /**
+     * IANA zone ids only ("Europe/London", "UTC", "Etc/GMT+5"); fixed offsets like "+09:00", "UTC+01:00" or "Z",
+     * which Java also parses, are refused: the region ids are exactly the IANA set.
+     */
     public static String validateZone(String tz, String field) {
         try {
-            ZoneId z = ZoneId.of(tz);
-            if (tz.startsWith("+") || tz.startsWith("-") || tz.length() > 64) {
-                throw new DateTimeException("offset");
+            if (tz.length() > 64 || !ZoneId.getAvailableZoneIds().contains(tz)) {
+                throw new DateTimeException("not an IANA zone");
             }
-            return z.getId();
+            return ZoneId.of(tz).getId();
         } catch (DateTimeException e) {
             throw Rejection.invalid("'" + field + "' must be an IANA time zone such as Europe/London, got '"
                     + Ids.abbreviate(tz) + "'");

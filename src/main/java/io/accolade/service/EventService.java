@@ -91,16 +91,30 @@ public final class EventService {
         Catalog catalog = catalogs.of(appId);
         Metric metric = catalog.metric(e.metricKey())
                 .orElseThrow(() -> Rejection.metricNotFound(e.metricKey()));
-        if (metric.archived()) {
-            throw Rejection.unprocessable("metric '" + metric.key() + "' is archived and takes no events");
-        }
         e.idempotencyKey().ifPresent(k -> {
             if (k.isEmpty() || k.length() > 255) {
                 throw Rejection.invalid("'Idempotency-Key' must be 1-255 characters");
             }
         });
         long now = clock.millis();
-        long eventTime = eventTime(e.timestamp(), now);
+        long eventTime;
+        try {
+            if (metric.archived()) {
+                throw Rejection.unprocessable("metric '" + metric.key() + "' is archived and takes no events");
+            }
+            eventTime = eventTime(e.timestamp(), now);
+        } catch (Rejection refused) {
+            // A retry of an event that was accepted is a replay, even once its timestamp has left the late-event
+            // window or its metric was archived since: the client must learn that it counted, not that it failed.
+            if (e.idempotencyKey().isPresent()) {
+                Optional<String> earlier = db.read(c -> metrics.idempotentEvent(c, appId, e.userId(), metric.key(),
+                        e.idempotencyKey().get()));
+                if (earlier.isPresent()) {
+                    return replay(appId, e, metric, catalog, earlier.get());
+                }
+            }
+            throw refused;
+        }
         String eventId = UUID.randomUUID().toString();
         try {
             Database.Work<EventResult> work = c -> {
@@ -131,14 +145,17 @@ public final class EventService {
                     ? groupCommit.run(appId, e.userId(), work)
                     : db.transaction(work);
         } catch (Replay replay) {
-            // Nothing of this request was written. Answer with the current state, as Trophy does.
-            return db.read(c -> {
-                double total = metrics.total(c, appId, e.userId(), metric.key());
-                StreakView streak = streaks.current(c, appId, e.userId(), catalog.streak()).asExtended(false);
-                return new EventResult(replay.eventId, metric, total, List.of(), streak,
-                        e.idempotencyKey().orElse(null), true);
-            });
+            return replay(appId, e, metric, catalog, replay.eventId);
         }
+    }
+
+    /** A replay: nothing of this request is written; the answer is the current state, as Trophy's. */
+    private EventResult replay(String appId, MetricEvent e, Metric metric, Catalog catalog, String eventId) {
+        return db.read(c -> {
+            double total = metrics.total(c, appId, e.userId(), metric.key());
+            StreakView streak = streaks.current(c, appId, e.userId(), catalog.streak()).asExtended(false);
+            return new EventResult(eventId, metric, total, List.of(), streak, e.idempotencyKey().orElse(null), true);
+        });
     }
 
     /** A completion: the result for the requested achievement, plus every achievement this call completed. */

@@ -20,9 +20,18 @@ public final class AppStore {
             "streak_periods", "streaks", "streak_lengths", "streak_settings", "users", "achievements", "metrics", "rate_buckets",
             "api_keys");
 
+    /**
+     * Creates the app, unless it exists. A new app starts with no data: rows left under its id by a write that
+     * committed after an earlier app of that id was deleted (one that authenticated on another node in the moment
+     * before that node saw the deletion) are deleted with it.
+     */
     public boolean insertApp(Connection c, String id, String name, long now) {
-        return Sql.update(c, "INSERT INTO apps (app_id, name, created_at, updated_at) VALUES (?, ?, ?, ?) "
+        boolean created = Sql.update(c, "INSERT INTO apps (app_id, name, created_at, updated_at) VALUES (?, ?, ?, ?) "
                 + "ON CONFLICT (app_id) DO NOTHING", id, name, now, now) == 1;
+        if (created) {
+            deleteData(c, id);
+        }
+        return created;
     }
 
     public List<AppRow> listApps(Connection c) {
@@ -34,11 +43,15 @@ public final class AppStore {
     }
 
     public boolean deleteApp(Connection c, String id) {
+        deleteData(c, id);
+        return Sql.update(c, "DELETE FROM apps WHERE app_id = ?", id) == 1;
+    }
+
+    private static void deleteData(Connection c, String id) {
         Database.touchedApp(id);
         for (String table : APP_TABLES) {
             Sql.update(c, "DELETE FROM " + table + " WHERE app_id = ?", id);
         }
-        return Sql.update(c, "DELETE FROM apps WHERE app_id = ?", id) == 1;
     }
 
     public void insertKey(Connection c, KeyRow k) {

@@ -23,9 +23,15 @@ public final class TokenStore {
                 t.createdAt(), t.expiresAt());
     }
 
+    /**
+     * The token, if the key that issued it still exists: a key's revocation deletes its tokens, but a token issued
+     * through another node in the moment before that node saw the revocation would outlive it (the same for an app's
+     * deletion), so the key is checked on every use, by its primary key.
+     */
     public Optional<TokenRow> find(Connection c, String tokenHash) {
-        return Sql.one(c, "SELECT app_id, user_id, key_id, created_at, expires_at, revoked_at FROM access_tokens "
-                        + "WHERE token_hash = ?", rs -> new TokenRow(rs.getString("app_id"), rs.getString("user_id"),
+        return Sql.one(c, "SELECT t.app_id, t.user_id, t.key_id, t.created_at, t.expires_at, t.revoked_at "
+                        + "FROM access_tokens t JOIN api_keys k ON k.app_id = t.app_id AND k.key_id = t.key_id "
+                        + "WHERE t.token_hash = ?", rs -> new TokenRow(rs.getString("app_id"), rs.getString("user_id"),
                         rs.getString("key_id"), rs.getLong("created_at"), rs.getLong("expires_at"),
                         Sql.nullableLong(rs, "revoked_at")), tokenHash);
     }

@@ -289,8 +289,9 @@ final class Scenarios {
             + "alive_until = excluded.alive_until, next_check_at = excluded.next_check_at, "
             + "last_extended_at = excluded.last_extended_at, updated_at = excluded.updated_at";
     static final String NOTIFY = "SELECT pg_notify('accolade_changes', ?)";
-    static final String FIND_TOKEN = "SELECT app_id, user_id, key_id, created_at, expires_at, revoked_at FROM "
-            + "access_tokens WHERE token_hash = ?";
+    static final String FIND_TOKEN = "SELECT t.app_id, t.user_id, t.key_id, t.created_at, t.expires_at, "
+            + "t.revoked_at FROM access_tokens t JOIN api_keys k ON k.app_id = t.app_id AND k.key_id = t.key_id "
+            + "WHERE t.token_hash = ?";
     /**
      * All of one user's records with the user's existence, in one join (ProgressStore#forUserIfKnown): what a
      * collection read that misses the server's memory reads, whatever it filters by (MobageService#recordsOf).

@@ -190,11 +190,17 @@ public final class TrophyApi {
     private static java.time.LocalDate date(io.helidon.webserver.http.ServerRequest req, String name) {
         String v = Web.query(req, name).orElseThrow(() -> ApiException.unprocessable("'" + name
                 + "' is required (YYYY-MM-DD)"));
+        java.time.LocalDate d;
         try {
-            return java.time.LocalDate.parse(v);
+            d = java.time.LocalDate.parse(v);
         } catch (java.time.format.DateTimeParseException e) {
             throw ApiException.unprocessable("'" + name + "' must be a date like 2025-01-31");
         }
+        // LocalDate also parses "+999999999-12-31", whose period arithmetic overflows: four-digit years only.
+        if (d.getYear() < 1 || d.getYear() > 9999) {
+            throw ApiException.unprocessable("'" + name + "' must be a date like 2025-01-31 (years 0001-9999)");
+        }
+        return d;
     }
 
     /** The optional ISO-8601 {@code timestamp} of an event (with an offset or Z). */

@@ -79,6 +79,19 @@ class AppsApiTest extends ServerTest {
     }
 
     @Test
+    void anAppCreatedAgainUnderAnIdStartsWithNoneOfTheDataLeftUnderIt() {
+        var app = server.newApp("reused-id");
+        assertThat(admin().delete("/admin/v1/apps/reused-id").status()).isEqualTo(200);
+        // What a write that authenticated on another node before it saw the deletion leaves when it commits after.
+        server.behindTheServersBack("INSERT INTO users (app_id, user_id, email, name, tz, device_tokens, "
+                + "subscribe_to_emails, attributes, control, write_seq, created_at, updated_at) VALUES ('reused-id', "
+                + "'ghost', NULL, NULL, NULL, NULL, false, '{}', false, 0, 1000, 1000)");
+        var again = server.newApp("reused-id");
+        assertThat(again.http().get("/v1/users/ghost").status()).isEqualTo(404);
+        assertThat(app.http().get("/v1/achievements").status()).as("the old key").isEqualTo(401);
+    }
+
+    @Test
     void deletingAnAppRemovesItAndItsKeys() {
         var app = newApp();
         assertThat(admin().delete("/admin/v1/apps/" + app.id()).status()).isEqualTo(200);

@@ -75,6 +75,18 @@ class TokenApiTest extends ServerTest {
     }
 
     @Test
+    void aTokenWhoseKeyIsGoneIsRefusedEvenIfItsRowOutlivedTheKey() {
+        var app = newApp();
+        String token = app.http().postForm("/oauth2/token", exchange("late")).json().get("access_token").asText();
+        assertThat(http().withBearer(token).get(BASE + "/people/@me/@self/achievements/@app").status()).isEqualTo(200);
+        // What a token issued on another node in the moment before it saw the key's revocation leaves: the token's
+        // row without its key (the revocation deleted the key and the tokens it knew of).
+        server.behindTheServersBack("DELETE FROM api_keys WHERE app_id = '" + app.id() + "'");
+        assertThat(http().withBearer(token).get(BASE + "/people/@me/@self/achievements/@app").status())
+                .isEqualTo(401);
+    }
+
+    @Test
     void theClientMayAuthenticateWithHttpBasic() {
         var app = newApp();
         var other = newApp();

@@ -202,6 +202,38 @@ class MetricEventsApiTest extends ServerTest {
     }
 
     @Test
+    void aRetryOfAnAcceptedEventIsAReplayEvenAfterItsMetricWasArchived() {
+        var f = fixture();
+        var first = f.event("u1", 5, "evt-1");
+        assertThat(first.status()).isEqualTo(201);
+        admin().put("/admin/v1/apps/" + f.app().id() + "/metrics/words", obj("name", "Words", "status", "archived"));
+        var retry = f.event("u1", 5, "evt-1");
+        assertThat(retry.status()).as(retry.toString()).isEqualTo(202);
+        assertThat(retry.json().get("eventId").asText()).isEqualTo(first.json().get("eventId").asText());
+        assertThat(f.event("u1", 5, "evt-2").status()).as("a new event is refused").isEqualTo(422);
+    }
+
+    @Test
+    void aRetryOfAnAcceptedEventIsAReplayEvenAfterItsTimestampLeftTheLateWindow() {
+        var clock = new io.accolade.support.MutableClock(java.time.Instant.now());
+        try (var own = TestServer.start(store, clock, c -> c)) {
+            var app = own.newApp("late-replay");
+            own.admin.put("/admin/v1/apps/late-replay/metrics/words", obj("name", "Words"));
+            Map<String, Object> body = obj("user", obj("id", "u1"), "value", 5,
+                    "timestamp", clock.instant().minus(java.time.Duration.ofDays(6)).toString());
+            Http keyed = app.http().with("Idempotency-Key", "evt-1");
+            var first = keyed.post("/v1/metrics/words/event", body);
+            assertThat(first.status()).as(first.toString()).isEqualTo(201);
+            clock.advance(java.time.Duration.ofDays(2));          // the timestamp is 8 days old now
+            var retry = keyed.post("/v1/metrics/words/event", body);
+            assertThat(retry.status()).as(retry.toString()).isEqualTo(202);
+            assertThat(retry.json().get("eventId").asText()).isEqualTo(first.json().get("eventId").asText());
+            assertThat(app.http().with("Idempotency-Key", "evt-2").post("/v1/metrics/words/event", body).status())
+                    .as("a new event that late is refused").isEqualTo(422);
+        }
+    }
+
+    @Test
     void theSameKeyOnAnotherMetricIsANewEvent() {
         var f = fixture();
         f.event("u1", 5, "shared");

@@ -78,6 +78,11 @@ class PreferencesAndSummaryApiTest extends ServerTest {
                 .isEqualTo(422);
         assertThat(app.http().get(base + "?aggregation=daily&startDate=2023-01-01&endDate=2025-03-02").status())
                 .isEqualTo(422);
+        // Dates Java parses but whose period arithmetic overflows are a 422, not a 500.
+        assertThat(app.http().get(base + "?aggregation=daily&startDate=2024-01-01&endDate=%2B999999999-12-31")
+                .status()).isEqualTo(422);
+        assertThat(app.http().get(base + "?aggregation=weekly&startDate=-999999999-01-01&endDate=2024-01-01")
+                .status()).isEqualTo(422);
         assertThat(app.http().get("/v1/users/nobody/metrics/words/event-summary?aggregation=daily"
                 + "&startDate=2025-03-01&endDate=2025-03-02").status()).isEqualTo(404);
         assertThat(app.http().get("/v1/users/w/metrics/nope/event-summary?aggregation=daily"

@@ -22,6 +22,34 @@ class UsersApiTest extends ServerTest {
     }
 
     @Test
+    void fixedOffsetZonesThatJavaAlsoParsesAreRefused() {
+        var app = newApp();
+        for (String tz : List.of("UTC+01:00", "GMT-05:00", "UT+03:00", "Z", "+09:00")) {
+            var r = app.http().put("/v1/users/tz-user", Map.of("tz", tz));
+            assertThat(r.status()).as("tz %s: %s", tz, r).isEqualTo(400);
+        }
+        for (String tz : List.of("UTC", "Etc/GMT+5", "Asia/Tokyo")) {
+            assertThat(app.http().put("/v1/users/tz-user", Map.of("tz", tz)).status()).as(tz).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aUserHoldsAtMost100AttributeKeysAlsoAcrossPatches() {
+        var app = newApp();
+        Map<String, String> first = new java.util.LinkedHashMap<>();
+        Map<String, String> second = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 100; i++) {
+            first.put("a" + i, "v");
+            second.put("b" + i, "v");
+        }
+        assertThat(app.http().put("/v1/users/many", Map.of("attributes", first)).status()).isEqualTo(200);
+        var r = app.http().patch("/v1/users/many", Map.of("attributes", second));
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().get("error").asText()).contains("attributes");
+        assertThat(app.http().get("/v1/users/many").json().get("attributes").size()).isEqualTo(100);
+    }
+
+    @Test
     void postCreatesAUserWithTrophysUserShape() {
         var app = newApp();
         var r = app.http().post("/v1/users", obj("id", "u1", "email", "ann@example.com", "name", "Ann",
