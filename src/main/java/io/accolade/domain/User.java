@@ -113,13 +113,16 @@ public record User(String id, String email, String name, String tz, List<String>
                 next.attributes, next.control, created, now);
     }
 
+    /** The JDK's region ids, read once: {@link ZoneId#getAvailableZoneIds} copies them on every call. */
+    private static final java.util.Set<String> IANA_ZONES = java.util.Set.copyOf(ZoneId.getAvailableZoneIds());
+
     /**
      * IANA zone ids only ("Europe/London", "UTC", "Etc/GMT+5"); fixed offsets like "+09:00", "UTC+01:00" or "Z",
      * which Java also parses, are refused: the region ids are exactly the IANA set.
      */
     public static String validateZone(String tz, String field) {
         try {
-            if (tz.length() > 64 || !ZoneId.getAvailableZoneIds().contains(tz)) {
+            if (tz.length() > 64 || !IANA_ZONES.contains(tz)) {
                 throw new DateTimeException("not an IANA zone");
             }
             return ZoneId.of(tz).getId();

@@ -101,13 +101,7 @@ public final class DefinitionService {
             Catalog current = catalogs.load(c, appId);
             Achievement a = merge(current, draft, now);
             current.with(a).validate();
-            if (current.achievement(a.key()).isEmpty()) {
-                defs.deleteRecordsOf(c, appId, a.key());
-            }
-            defs.upsertAchievement(c, appId, a);
-            if (current.achievement(a.key()).filter(before -> countsDifferently(before, a)).isPresent()) {
-                defs.restartProgress(c, appId, a.key(), now);
-            }
+            storeAchievement(c, appId, current.achievement(a.key()), a, now);
             return new Saved<>(a, current.achievement(draft.key()).isEmpty());
         });
         catalogs.changed(appId);
@@ -115,6 +109,22 @@ public final class DefinitionService {
             backfill.schedule(appId, List.of(saved.value().key()));
         }
         return saved;
+    }
+
+    /**
+     * Stores a created or changed achievement ({@code before}: as it was, empty when new) with what that means for
+     * the users' records: a new one starts with none (a write that read the catalog before an earlier achievement of
+     * this key was deleted may have left some), and one that counts other events restarts their progress.
+     */
+    private void storeAchievement(Connection c, String appId, Optional<Achievement> before, Achievement a,
+                                  long now) {
+        if (before.isEmpty()) {
+            defs.deleteRecordsOf(c, appId, a.key());
+        }
+        defs.upsertAchievement(c, appId, a);
+        if (before.filter(b -> countsDifferently(b, a)).isPresent()) {
+            defs.restartProgress(c, appId, a.key(), now);
+        }
     }
 
     /**
@@ -242,14 +252,7 @@ public final class DefinitionService {
                 defs.upsertMetric(c, appId, next.metric(k).orElseThrow());
             }
             for (String k : concat(aSum.created, aSum.updated)) {
-                Achievement a = next.achievement(k).orElseThrow();
-                if (current.achievement(k).isEmpty()) {
-                    defs.deleteRecordsOf(c, appId, k);
-                }
-                defs.upsertAchievement(c, appId, a);
-                if (current.achievement(k).filter(before -> countsDifferently(before, a)).isPresent()) {
-                    defs.restartProgress(c, appId, k, now);
-                }
+                storeAchievement(c, appId, current.achievement(k), next.achievement(k).orElseThrow(), now);
             }
             return new ImportResult(mSum.done(), aSum.done());
         });
