@@ -2,6 +2,7 @@ package io.accolade.service;
 
 import io.accolade.store.Database;
 import io.accolade.store.DeferredWrites;
+import io.accolade.store.StoreException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -29,8 +30,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * after the other (measured in BENCHMARKS.md, "Fifth round"). Skipped units keep their place, so a user's units
  * still run in arrival order.
  *
- * <p>If a batch fails (a refused unit, or a database error), nothing of it was committed and each unit is run again
- * alone, so one bad event never fails the others. A lone unit runs exactly as without group commit.
+ * <p>If a unit's own work fails (a refused unit, a constraint), nothing of the batch was committed and each unit is
+ * run again alone, so one bad event never fails the others. If the database fails instead (no answer in time, or a
+ * failure at or after the commit, whose outcome is unknown), every unit fails at once, as a lone transaction would:
+ * running them again could apply a committed batch twice. A lone unit runs exactly as without group commit.
  */
 public final class GroupCommit {
     private final Database db;
@@ -165,6 +168,29 @@ public final class GroupCommit {
         }
     }
 
+    /** A unit's own work failed inside a batch (not the database): the batch rolls back and its units run alone. */
+    private static final class UnitRefused extends RuntimeException {
+        UnitRefused(Throwable cause) {
+            super(null, cause, false, false);
+        }
+    }
+
+    /** Runs one unit of a batch; its own failures become {@link UnitRefused}, the database's stay as they are. */
+    private static Object runUnit(Pending<?> p, java.sql.Connection c) throws java.sql.SQLException {
+        try {
+            return p.work.run(c);
+        } catch (java.sql.SQLException e) {
+            if (StoreException.of(e) instanceof StoreException.Unavailable) {
+                throw e;
+            }
+            throw new UnitRefused(e);
+        } catch (StoreException.Unavailable e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new UnitRefused(e);
+        }
+    }
+
     private void execute(List<Pending<?>> batch) {
         if (batch.size() == 1) {
             batch.getFirst().runAlone(db);
@@ -178,7 +204,7 @@ public final class GroupCommit {
                 try {
                     Object[] out = new Object[batch.size()];
                     for (int i = 0; i < out.length; i++) {
-                        out[i] = batch.get(i).work.run(c);
+                        out[i] = runUnit(batch.get(i), c);
                     }
                     deferred.flush(c);
                     return out;
@@ -186,9 +212,19 @@ public final class GroupCommit {
                     DeferredWrites.end();
                 }
             });
-        } catch (Throwable t) {
+        } catch (UnitRefused refused) {
+            // A unit's own work failed, before the commit: nothing of the batch was written, and each unit runs
+            // again alone, so that one bad unit fails alone.
             for (Pending<?> p : batch) {
                 p.runAlone(db);
+            }
+            return;
+        } catch (Throwable t) {
+            // The database did not answer in time, or failed at or after the commit, whose outcome is then unknown:
+            // running the units again could apply them twice, and each run would wait out the timeout again. Every
+            // caller gets the failure at once, as a lone transaction's caller would.
+            for (Pending<?> p : batch) {
+                p.fail(t);
             }
             return;
         }

@@ -158,6 +158,104 @@ class GroupCommitTest {
         }
     }
 
+    /**
+     * A batch whose commit answer does not come in time (PostgreSQL commits it all the same): its units must not run
+     * again, or each would be applied twice. A deferred trigger makes the database take 3 s over the COMMIT of the
+     * first transaction that holds two units or more, against a 700 ms answer timeout.
+     */
+    @Test
+    void aBatchWhoseCommitAnswerIsLostIsNotAppliedAgain() throws Exception {
+        Assumptions.assumeTrue(Stores.isCi() || Stores.pgReachable(), "PostgreSQL not reachable (CI=true requires it)");
+        try (Stores.Fresh fresh = Stores.fresh(StoreKind.POSTGRES, 8, Duration.ofMillis(700))) {
+            Database db = fresh.db();
+            sql(fresh.schema(),
+                    "CREATE TABLE probe_units (unit INT NOT NULL, tx BIGINT NOT NULL DEFAULT txid_current())",
+                    "CREATE TABLE probe_flag (armed BOOLEAN NOT NULL)",
+                    "INSERT INTO probe_flag VALUES (true)",
+                    "CREATE FUNCTION probe_slow_commit() RETURNS trigger AS $$ BEGIN "
+                            + "IF (SELECT count(*) FROM probe_units WHERE tx = txid_current()) >= 2 "
+                            + "AND (SELECT armed FROM probe_flag) THEN "
+                            + "UPDATE probe_flag SET armed = false; PERFORM pg_sleep(3); "
+                            + "END IF; RETURN NULL; END $$ LANGUAGE plpgsql",
+                    "CREATE CONSTRAINT TRIGGER probe_slow AFTER INSERT ON probe_units DEFERRABLE INITIALLY DEFERRED "
+                            + "FOR EACH ROW EXECUTE FUNCTION probe_slow_commit()");
+            GroupCommit group = new GroupCommit(db, 1, 8);
+            List<CompletableFuture<Object>> units = queuedBehindAFirstUnit(group, 6,
+                    unit -> c -> Sql.update(c, "INSERT INTO probe_units (unit) VALUES (?)", unit));
+            for (var u : units) {
+                u.handle((r, t) -> null).get(20, TimeUnit.SECONDS);
+            }
+            Thread.sleep(3_500);                     // the slow commit has ended
+            long most = db.read(c -> Sql.one(c, "SELECT COALESCE(MAX(k), 0) FROM (SELECT count(*) AS k FROM "
+                    + "probe_units GROUP BY unit) x", rs -> rs.getLong(1))).orElseThrow();
+            assertThat(most).as("times one unit was applied").isEqualTo(1);
+        }
+    }
+
+    /**
+     * A database that does not answer fails a batch's callers once, after one timeout, rather than one after the
+     * other as each unit runs again alone and waits out the timeout again.
+     */
+    @Test
+    void aBatchTheDatabaseDoesNotAnswerFailsItsCallersAfterOneTimeout() throws Exception {
+        Assumptions.assumeTrue(Stores.isCi() || Stores.pgReachable(), "PostgreSQL not reachable (CI=true requires it)");
+        try (Stores.Fresh fresh = Stores.fresh(StoreKind.POSTGRES, 8, Duration.ofMillis(500))) {
+            Database db = fresh.db();
+            sql(fresh.schema(), "CREATE TABLE probe_hot (id INT PRIMARY KEY, n INT NOT NULL)",
+                    "INSERT INTO probe_hot VALUES (1, 0)");
+            GroupCommit group = new GroupCommit(db, 1, 8);
+            try (Connection holder = java.sql.DriverManager.getConnection(Stores.schemaUrl(fresh.schema()),
+                    Stores.PG_USER, Stores.PG_PASSWORD)) {
+                holder.setAutoCommit(false);
+                try (var st = holder.createStatement()) {
+                    st.execute("SELECT * FROM probe_hot WHERE id = 1 FOR UPDATE");     // the row is stuck
+                }
+                long start = System.nanoTime();
+                List<CompletableFuture<Object>> units = queuedBehindAFirstUnit(group, 6,
+                        unit -> c -> Sql.update(c, "UPDATE probe_hot SET n = n + 1 WHERE id = 1"));
+                for (var u : units) {
+                    u.handle((r, t) -> null).get(20, TimeUnit.SECONDS);
+                }
+                long waitedMs = (System.nanoTime() - start) / 1_000_000;
+                holder.rollback();
+                assertThat(units).allMatch(CompletableFuture::isCompletedExceptionally);
+                // 300 ms of the first unit, one 500 ms timeout, and slack; one after the other would be 3 s and more.
+                assertThat(waitedMs).as("ms until the last caller failed").isLessThan(2_000);
+            }
+        }
+    }
+
+    /**
+     * Units 1..n queued while unit 0 holds the only batch slot for 300 ms, so that they then run as one batch; their
+     * futures, completed with each caller's result or failure.
+     */
+    private static List<CompletableFuture<Object>> queuedBehindAFirstUnit(GroupCommit group, int n,
+            java.util.function.IntFunction<Database.Work<Object>> unit) throws InterruptedException {
+        CountDownLatch firstInside = new CountDownLatch(1);
+        CompletableFuture.runAsync(() -> group.run("app", "u0", c -> {
+            firstInside.countDown();
+            java.util.concurrent.locks.LockSupport.parkNanos(300_000_000L);
+            return 0;
+        }), VIRTUAL);
+        assertThat(firstInside.await(10, TimeUnit.SECONDS)).isTrue();
+        List<CompletableFuture<Object>> units = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            Database.Work<Object> work = unit.apply(i);
+            String user = "u" + i;
+            units.add(CompletableFuture.supplyAsync(() -> group.run("app", user, work), VIRTUAL));
+        }
+        return units;
+    }
+
+    private static void sql(String schema, String... statements) throws SQLException {
+        try (Connection c = java.sql.DriverManager.getConnection(Stores.schemaUrl(schema), Stores.PG_USER,
+                Stores.PG_PASSWORD); var s = c.createStatement()) {
+            for (String q : statements) {
+                s.execute(q);
+            }
+        }
+    }
+
     private static final java.util.concurrent.Executor VIRTUAL = r -> Thread.ofVirtual().start(r);
 
     /** Adds 1 to the counter row "lock:{user}", which holds that row's lock until the transaction ends. */
