@@ -1,6 +1,7 @@
 package io.accolade.service;
 
 import io.accolade.store.Database;
+import io.accolade.store.StoreException;
 import io.accolade.store.StreakStore;
 import io.accolade.store.UserStore;
 import java.time.Clock;
@@ -63,16 +64,27 @@ public final class StreakScheduler implements AutoCloseable {
         while (running) {
             long now = clock.millis();
             List<String[]> due = db.read(c -> streaks.due(c, now, BATCH));
+            int refreshed = 0;
             for (String[] d : due) {
-                // Read before the transaction: the settings may need a connection of their own.
-                var settings = service.settings(d[0]);
-                db.transaction(c -> {
-                    users.lock(c, d[0], d[1]).ifPresent(u -> service.refresh(c, d[0], u, settings, now));
-                    return null;
-                });
-                done++;
+                try {
+                    // Read before the transaction: the settings may need a connection of their own.
+                    var settings = service.settings(d[0]);
+                    db.transaction(c -> {
+                        users.lock(c, d[0], d[1]).ifPresent(u -> service.refresh(c, d[0], u, settings, now));
+                        return null;
+                    });
+                    refreshed++;
+                } catch (StoreException.Unavailable e) {
+                    throw e;                    // the database: the whole pass waits for the next one
+                } catch (RuntimeException e) {
+                    // One user whose refresh fails (a row this code cannot read) must not hold up every user due
+                    // after it: that user stays due and is logged (by app: user ids stay out of logs), the rest go on.
+                    LOG.log(Level.WARNING, "streak refresh of a user of app " + d[0] + " failed: " + e);
+                }
             }
-            if (due.size() < BATCH) {
+            done += refreshed;
+            // A full batch of users that all failed would come back as the same batch: the next pass retries them.
+            if (due.size() < BATCH || refreshed == 0) {
                 break;
             }
         }

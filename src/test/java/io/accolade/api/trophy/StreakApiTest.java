@@ -357,6 +357,24 @@ class StreakApiTest extends ServerTest {
     }
 
     @Test
+    void aUserWhoseRefreshFailsDoesNotHoldUpTheSchedulerForTheOthers() {
+        var app = app(null);
+        event(app.http(), "broken", "UTC", 1);
+        event(app.http(), "fine", "UTC", 1);
+        // broken's row is one the code cannot read, and it is due first.
+        String row = "app_id = '" + app.id() + "' AND user_id = 'broken'";
+        server.behindTheServersBack("UPDATE streaks SET state = '[]', next_check_at = 1 WHERE " + row);
+        clock.advance(Duration.ofDays(3));                           // fine's streak is lost
+        try {
+            server.app.runBackgroundOnce();
+            assertThat(app.http().get("/v1/streaks/rankings?type=active").json().findValuesAsText("userId"))
+                    .as("fine's loss was stored").doesNotContain("fine");
+        } finally {
+            server.behindTheServersBack("DELETE FROM streaks WHERE " + row);
+        }
+    }
+
+    @Test
     void aUserWhoDoesNothingShowsZeroAfterTheBrokenDayAndTheSchedulerStoresIt() {
         var app = app(null);
         event(app.http(), "idle", "Europe/London", 1);
