@@ -15,13 +15,11 @@ import io.accolade.store.Database;
 import io.accolade.store.MetricStore;
 import io.accolade.store.ProgressStore;
 import io.accolade.store.UserCache;
-import io.accolade.store.UserChanges;
 import io.accolade.store.UserStore;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Trophy's reads of achievements and metrics. Completions and rarity come from the counters the engine keeps, so
@@ -49,11 +47,8 @@ public final class AchievementReads {
     /** How long a node may answer completions and rarity from its last sum of the counters. */
     static final long STATS_MAX_AGE_NANOS = 1_000_000_000L;
 
-    /** A sum of the counters with the catalog it was read under, valid for this node's counter version then. */
-    private record CachedStats(Snapshot snapshot, long localVersion, long readAtNanos) {
-    }
-
-    private final ConcurrentHashMap<String, CachedStats> statsCache = new ConcurrentHashMap<>();
+    /** Per app: the last sum of the counters with the catalog it was read under, one read at a time. */
+    private final AppWideRead<Snapshot> snapshots = new AppWideRead<>(STATS_MAX_AGE_NANOS);
 
     public AchievementReads(Database db, Catalogs catalogs, UserStore users, ProgressStore progress,
                             MetricStore metrics, CounterStore counters,
@@ -98,30 +93,16 @@ public final class AchievementReads {
     }
 
     public Snapshot snapshot(String appId) {
-        Catalog catalog = catalogs.of(appId);
-        Snapshot cached = cachedSnapshot(appId, catalog);
-        return cached != null ? cached : db.read(c -> readSnapshot(c, appId, catalog));
-    }
-
-    private Snapshot cachedSnapshot(String appId, Catalog catalog) {
-        CachedStats e = statsCache.get(appId);
-        if (e != null && e.snapshot().catalog() == catalog && e.localVersion() == counters.localVersion(appId)
-                && System.nanoTime() - e.readAtNanos() < STATS_MAX_AGE_NANOS) {
-            return e.snapshot();
-        }
-        return null;
+        return snapshot(appId, catalogs.of(appId));
     }
 
     /**
-     * Sums the counters and caches the sum. The version and the time are taken before the query: a change committed
-     * while it runs makes the entry stale rather than hiding the change.
+     * The snapshot under this catalog: the kept sum while it is younger than a second and this node has committed
+     * no change of a counter since it was read, else a new sum (see {@link AppWideRead}: one read at a time).
      */
-    private Snapshot readSnapshot(java.sql.Connection c, String appId, Catalog catalog) {
-        long version = counters.localVersion(appId);
-        long at = System.nanoTime();
-        Snapshot fresh = new Snapshot(catalog, sumCounters(c, appId));
-        statsCache.put(appId, new CachedStats(fresh, version, at));
-        return fresh;
+    private Snapshot snapshot(String appId, Catalog catalog) {
+        return snapshots.get(appId, new AppWideRead.Basis(catalog, counters.localVersion(appId)), s -> true,
+                () -> new Snapshot(catalog, db.read(c -> sumCounters(c, appId))));
     }
 
     private Stats sumCounters(java.sql.Connection c, String appId) {
@@ -161,27 +142,14 @@ public final class AchievementReads {
         Catalog catalog = catalogs.of(appId);
         requireUserId(userId);
         // The user with their completions from memory while no write of theirs has ended since (UserCache), else
-        // from the database; one connection for whatever must be read: that, and the counters unless cached.
-        record Loaded(ProgressStore.UserCompletions mine, Stats stats) {
-        }
-        Snapshot cached = cachedSnapshot(appId, catalog);
-        ProgressStore.UserCompletions known = completions.current(appId, userId);
-        Loaded l;
-        if (known != null && cached != null) {
-            l = new Loaded(known, cached.stats());
-        } else {
-            UserChanges.Stamp stamp = completions.stamp(appId, userId);
-            l = db.read(c -> new Loaded(known != null ? known : requireUserCompletions(c, appId, userId),
-                    (cached != null ? cached : readSnapshot(c, appId, catalog)).stats()));
-            if (known == null) {
-                completions.put(appId, userId, stamp, l.mine());
-            }
-        }
-        User user = l.mine().user();
-        Stats stats = l.stats();
+        // from the database.
+        ProgressStore.UserCompletions mine = completions.get(appId, userId,
+                () -> db.read(c -> requireUserCompletions(c, appId, userId)));
+        User user = mine.user();
+        Stats stats = snapshot(appId, catalog).stats();
         List<Stat> out = new ArrayList<>();
         for (Achievement a : catalog.achievements()) {
-            Long achievedAt = l.mine().completed().get(a.key());
+            Long achievedAt = mine.completed().get(a.key());
             boolean completed = achievedAt != null;
             boolean show = a.status() != AchievementStatus.INACTIVE
                     && (completed || (includeIncomplete && a.isActive() && a.accessibleTo(user.attributes())));

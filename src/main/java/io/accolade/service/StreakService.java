@@ -34,7 +34,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -56,8 +55,8 @@ public final class StreakService {
      * served only while no write of the user has ended on any node since (see {@link UserCache}).
      */
     private final UserCache<CachedRow> rows;
-    /** Per app: the last read of its lengths, for ranks (see {@link #countLonger}). */
-    private final ConcurrentHashMap<String, CachedRanks> ranks = new ConcurrentHashMap<>();
+    /** Per app: the last read of its lengths, for ranks (see {@link #countLonger}), one read at a time. */
+    private final AppWideRead<CachedRanks> ranks = new AppWideRead<>(RANKS_MAX_AGE_NANOS);
 
     /** How long a node may rank from its last read of an app's lengths. */
     static final long RANKS_MAX_AGE_NANOS = 1_000_000_000L;
@@ -69,7 +68,7 @@ public final class StreakService {
     }
 
     /** A read of an app's lengths (empty: too many streaks ending to hold) and what it is valid under. */
-    private record CachedRanks(Optional<StreakRanks> ranks, long coversUntil, long version, long readAtNanos) {
+    private record CachedRanks(Optional<StreakRanks> ranks, long coversUntil) {
     }
 
     public StreakService(Database db, Catalogs catalogs, StreakStore store, UserStore users, AchievementEngine engine,
@@ -327,18 +326,13 @@ public final class StreakService {
      * rarity ({@link AchievementReads}).
      */
     private long countLonger(String appId, int length, long now) {
-        CachedRanks c = ranks.get(appId);
-        if (c == null || c.version() != store.rankVersion(appId)
-                || System.nanoTime() - c.readAtNanos() >= RANKS_MAX_AGE_NANOS || now > c.coversUntil()) {
-            // The version and the time are taken before the read: a change that commits meanwhile makes the entry
-            // stale rather than hidden.
-            long version = store.rankVersion(appId);
-            long readAt = System.nanoTime();
-            long until = now + RANKS_MAX_AGE_NANOS / 1_000_000;   // as far as the read may be used: a second
-            c = new CachedRanks(db.read(conn -> store.ranks(conn, appId, until, MAX_ENDING)), until, version,
-                    readAt);
-            ranks.put(appId, c);
-        }
+        // The version is taken before the read (AppWideRead): a change that commits meanwhile makes the read stale
+        // rather than hidden. A read covers up to a second past the instant of the request that made it.
+        CachedRanks c = ranks.get(appId, new AppWideRead.Basis(null, store.rankVersion(appId)),
+                r -> now <= r.coversUntil(), () -> {
+                    long until = now + RANKS_MAX_AGE_NANOS / 1_000_000;
+                    return new CachedRanks(db.read(conn -> store.ranks(conn, appId, until, MAX_ENDING)), until);
+                });
         if (c.ranks().isPresent()) {
             return c.ranks().get().countLonger(length, now);
         }
