@@ -10,18 +10,23 @@ import java.util.logging.Logger;
 
 /**
  * Checks API keys and the operator's admin token. Keys are looked up by their public prefix and compared by hash in
- * constant time. Found keys are cached per configuration version, so a revoked key stops working on this node at once
- * and on every other node within the version poll interval.
+ * constant time. Lookups are cached per configuration version, so a revoked key stops working on this node at once
+ * and on every other node within the version poll interval. A prefix that matched no key is cached the same way: a
+ * client that goes on sending a revoked or mistyped key costs no database read per request, and since creating a key
+ * bumps the version too, a new key is never refused for longer than a revoked one is accepted.
  */
 public final class Authenticator {
     private static final Logger LOG = Logger.getLogger("io.accolade.auth");
     private static final String ADMIN_TOKEN_SETTING = "admin_token_sha256";
     private static final long TOUCH_INTERVAL_MS = 60_000;
+    /** Prefixes cached at most (found or not); past it the cache starts over, so random keys cannot grow it. */
+    static final int MAX_CACHED = 100_000;
 
     /** The app a key belongs to, and which key it was. */
     public record AppKey(String appId, String keyId) {
     }
 
+    /** A lookup of a prefix under a configuration version; a null row: no key has that prefix. */
     private record Cached(long version, AppStore.KeyRow row) {
     }
 
@@ -91,16 +96,12 @@ public final class Authenticator {
             row = cached.row();
         } else {
             row = db.read(c -> apps.findKeyByPrefix(c, key.prefix())).orElse(null);
-            if (row == null) {
-                byPrefix.remove(key.prefix());
-                return Optional.empty();
-            }
-            if (byPrefix.size() > 100_000) {
+            if (byPrefix.size() > MAX_CACHED) {
                 byPrefix.clear();
             }
             byPrefix.put(key.prefix(), new Cached(version, row));
         }
-        if (!Secrets.sameHash(key.hash(), row.secretHash())) {
+        if (row == null || !Secrets.sameHash(key.hash(), row.secretHash())) {
             return Optional.empty();
         }
         touch(row);

@@ -364,18 +364,7 @@ public final class Database implements AutoCloseable {
 
     /** Runs {@code work} on a reader connection in auto-commit mode. */
     public <T> T read(Work<T> work) {
-        try (Turn _ = turn(reader)) {
-            return READS_ON_DATABASE_THREADS ? onDatabaseThread(() -> readWithTurn(work)) : readWithTurn(work);
-        } catch (SQLException e) {
-            throw StoreException.of(e);
-        }
-    }
-
-    static final boolean READS_ON_DATABASE_THREADS =
-            Boolean.parseBoolean(System.getProperty("accolade.databaseReads", "false"));
-
-    private <T> T readWithTurn(Work<T> work) {
-        try (Connection c = connect(reader)) {
+        try (Turn _ = turn(reader); Connection c = connect(reader)) {
             return work.run(c);
         } catch (SQLException e) {
             throw StoreException.of(e);

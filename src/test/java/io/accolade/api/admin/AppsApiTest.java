@@ -57,6 +57,30 @@ class AppsApiTest extends ServerTest {
     }
 
     @Test
+    void aPrefixThatMatchedNoKeyIsRememberedUntilTheConfigurationChanges() throws Exception {
+        var app = newApp();
+        String key = io.accolade.auth.Secrets.random(8) + "." + io.accolade.auth.Secrets.random(40);
+        var withKey = http().withKey(key);
+        assertThat(withKey.get("/v1/achievements").status()).isEqualTo(401);
+        // A row for that key appears behind the server's back, without the version bump every key change makes:
+        // the refusal is remembered (no lookup per request for a key that does not exist) ...
+        server.behindTheServersBack("INSERT INTO api_keys (app_id, key_id, prefix, secret_hash, created_at, "
+                + "last_used_at) VALUES ('" + app.id() + "', 'key_behind', '" + key.substring(0, 8) + "', '"
+                + io.accolade.auth.Secrets.sha256Hex(key) + "', 0, NULL)");
+        assertThat(withKey.get("/v1/achievements").status()).isEqualTo(401);
+        // ... until the configuration version moves, as it does with every key created anywhere: then within the
+        // version's poll interval the key works.
+        server.behindTheServersBack("UPDATE config_version SET version = version + 1 WHERE id = 1");
+        long until = System.nanoTime() + 3_000_000_000L;
+        int status;
+        do {
+            Thread.sleep(50);
+            status = withKey.get("/v1/achievements").status();
+        } while (status != 200 && System.nanoTime() < until);
+        assertThat(status).isEqualTo(200);
+    }
+
+    @Test
     void aSecondKeyWorksAndARevokedKeyStopsAtOnce() {
         var app = newApp();
         var second = admin().post("/admin/v1/apps/" + app.id() + "/keys", null);
