@@ -19,14 +19,19 @@ public final class Authenticator {
     private static final Logger LOG = Logger.getLogger("io.accolade.auth");
     private static final String ADMIN_TOKEN_SETTING = "admin_token_sha256";
     private static final long TOUCH_INTERVAL_MS = 60_000;
-    /** Prefixes cached at most (found or not); past it the cache starts over, so random keys cannot grow it. */
+    /** Keys cached at most; past it the cache starts over. */
     static final int MAX_CACHED = 100_000;
+    /**
+     * Prefixes that matched no key, remembered at most; past it only this map starts over, so a flood of random keys
+     * cannot push real keys out of {@link #byPrefix}.
+     */
+    static final int MAX_UNKNOWN = 10_000;
 
     /** The app a key belongs to, and which key it was. */
     public record AppKey(String appId, String keyId) {
     }
 
-    /** A lookup of a prefix under a configuration version; a null row: no key has that prefix. */
+    /** A key found by its prefix under a configuration version. */
     private record Cached(long version, AppStore.KeyRow row) {
     }
 
@@ -36,6 +41,8 @@ public final class Authenticator {
     private final Clock clock;
     private final String adminTokenHash;
     private final ConcurrentHashMap<String, Cached> byPrefix = new ConcurrentHashMap<>();
+    /** Prefix → the configuration version under which no key had it. */
+    private final ConcurrentHashMap<String, Long> unknown = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Long> lastTouched = new ConcurrentHashMap<>();
 
     private Authenticator(Database db, AppStore apps, ConfigVersion config, Clock clock, String adminTokenHash) {
@@ -95,13 +102,26 @@ public final class Authenticator {
         if (cached != null && cached.version() == version) {
             row = cached.row();
         } else {
+            Long unknownUnder = unknown.get(key.prefix());
+            if (unknownUnder != null && unknownUnder == version) {
+                return Optional.empty();
+            }
             row = db.read(c -> apps.findKeyByPrefix(c, key.prefix())).orElse(null);
+            if (row == null) {
+                byPrefix.remove(key.prefix());
+                if (unknown.size() >= MAX_UNKNOWN) {
+                    unknown.clear();
+                }
+                unknown.put(key.prefix(), version);
+                return Optional.empty();
+            }
+            unknown.remove(key.prefix());
             if (byPrefix.size() > MAX_CACHED) {
                 byPrefix.clear();
             }
             byPrefix.put(key.prefix(), new Cached(version, row));
         }
-        if (row == null || !Secrets.sameHash(key.hash(), row.secretHash())) {
+        if (!Secrets.sameHash(key.hash(), row.secretHash())) {
             return Optional.empty();
         }
         touch(row);
@@ -129,6 +149,7 @@ public final class Authenticator {
     /** Forget cached keys (after this node revoked one). */
     public void invalidate() {
         byPrefix.clear();
+        unknown.clear();
         config.changed();
     }
 }

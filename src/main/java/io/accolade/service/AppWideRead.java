@@ -93,18 +93,31 @@ final class AppWideRead<V> {
 
     /**
      * Registers a read and runs it (here, or on a virtual thread when {@code background}). When another caller
-     * registered one under the same basis first, that one is returned instead.
+     * registered one under the same basis first, that one is returned instead. A read in flight under a later
+     * version stays registered (later callers want that one); this caller's read then runs unregistered.
      */
     private InFlight<V> start(String appId, Basis basis, Supplier<V> read, boolean background) {
         InFlight<V> mine = new InFlight<>(basis, nanoTime.getAsLong(), new CompletableFuture<>());
-        InFlight<V> winner = inFlight.compute(appId, (k, cur) ->
-                cur != null && cur.basis().sameAs(basis) && mine.startedAt() - cur.startedAt() < maxAgeNanos
-                        ? cur : mine);
-        if (winner != mine) {
+        boolean[] registered = {false};
+        InFlight<V> winner = inFlight.compute(appId, (k, cur) -> {
+            if (cur != null && cur.basis().sameAs(basis) && mine.startedAt() - cur.startedAt() < maxAgeNanos) {
+                return cur;
+            }
+            if (cur != null && cur.basis().version() > basis.version()) {
+                return cur;
+            }
+            registered[0] = true;
+            return mine;
+        });
+        if (!registered[0] && winner.basis().sameAs(basis)) {      // joined the read in flight
             return winner;
         }
         if (background) {
-            Thread.ofVirtual().name("accolade-refresh").start(() -> run(appId, mine, read, true));
+            try {
+                Thread.ofVirtual().name("accolade-refresh").start(() -> run(appId, mine, read, true));
+            } catch (RuntimeException | Error e) {            // no thread: nobody may wait for this read
+                end(appId, mine, null, e);
+            }
         } else {
             run(appId, mine, read, false);
         }
@@ -112,21 +125,34 @@ final class AppWideRead<V> {
     }
 
     private void run(String appId, InFlight<V> mine, Supplier<V> read, boolean background) {
+        V v;
         try {
-            V v = read.get();
-            // A read under a later version, or under the same one but started later, has seen at least as much:
-            // it stays. (Versions only grow; of two catalogs, a stale one is refused by the next request's basis.)
-            done.compute(appId, (k, cur) -> cur != null && (cur.basis().version() > mine.basis().version()
-                    || cur.basis().version() == mine.basis().version() && cur.startedAt() > mine.startedAt())
-                    ? cur : new Read<>(v, mine.basis(), mine.startedAt()));
-            mine.result().complete(v);
+            v = read.get();
         } catch (RuntimeException | Error e) {
-            mine.result().completeExceptionally(e);
+            end(appId, mine, null, e);
             if (background) {
                 LOG.log(Level.FINE, "a background read failed; the next request reads again", e);
             }
-        } finally {
-            inFlight.remove(appId, mine);
+            return;
+        }
+        // A read under a later version, or under the same one but started later, has seen at least as much: it
+        // stays. (Versions only grow; of two catalogs, a stale one is refused by the next request's basis.)
+        done.compute(appId, (k, cur) -> cur != null && (cur.basis().version() > mine.basis().version()
+                || cur.basis().version() == mine.basis().version() && cur.startedAt() > mine.startedAt())
+                ? cur : new Read<>(v, mine.basis(), mine.startedAt()));
+        end(appId, mine, v, null);
+    }
+
+    /**
+     * Unregisters a read, then gives its outcome to whoever waits for it: in this order, a request that comes after
+     * a failure finds no failed read to join and reads again itself.
+     */
+    private void end(String appId, InFlight<V> mine, V value, Throwable failure) {
+        inFlight.remove(appId, mine);
+        if (failure != null) {
+            mine.result().completeExceptionally(failure);
+        } else {
+            mine.result().complete(value);
         }
     }
 

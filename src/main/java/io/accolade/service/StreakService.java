@@ -60,7 +60,7 @@ public final class StreakService {
 
     /** How long a node may rank from its last read of an app's lengths. */
     static final long RANKS_MAX_AGE_NANOS = 1_000_000_000L;
-    /** Beyond this many streaks ending within that second, each read counts its rank in the store instead. */
+    /** Beyond this many streaks ending within a read's window, each request counts its rank in the store instead. */
     static final int MAX_ENDING = 10_000;
 
     /** A user's rows read with period records from {@code floor} on. */
@@ -327,10 +327,11 @@ public final class StreakService {
      */
     private long countLonger(String appId, int length, long now) {
         // The version is taken before the read (AppWideRead): a change that commits meanwhile makes the read stale
-        // rather than hidden. A read covers up to a second past the instant of the request that made it.
+        // rather than hidden. A read covers up to two seconds past the instant of the request that made it: it serves
+        // for one, and requests that took their instant earlier but waited for a connection still find it usable.
         CachedRanks c = ranks.get(appId, new AppWideRead.Basis(null, store.rankVersion(appId)),
                 r -> now <= r.coversUntil(), () -> {
-                    long until = now + RANKS_MAX_AGE_NANOS / 1_000_000;
+                    long until = now + 2 * RANKS_MAX_AGE_NANOS / 1_000_000;
                     return new CachedRanks(db.read(conn -> store.ranks(conn, appId, until, MAX_ENDING)), until);
                 });
         if (c.ranks().isPresent()) {

@@ -106,6 +106,26 @@ class AppWideReadTest {
     }
 
     @Test
+    void aRequestUnderAnOlderVersionReadsAloneAndLeavesTheNewerReadInFlightToThoseWhoWantIt() throws Exception {
+        AppWideRead.Basis v2 = new AppWideRead.Basis("catalog", 2);
+        CountDownLatch firstGate = new CountDownLatch(1);
+        gate = firstGate;
+        String[] saw = new String[2];
+        Thread first = Thread.ofVirtual().start(() -> saw[0] = get(v2));      // read-1 under v2, held
+        assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
+        gate = null;
+        assertThat(get(v1)).isEqualTo("read-2");                   // a request that still holds the older version
+        Thread third = Thread.ofVirtual().start(() -> saw[1] = get(v2));
+        Thread.sleep(100);
+        assertThat(reads).hasValue(2);                             // the third waits for read-1, reads nothing
+        firstGate.countDown();
+        first.join(5_000);
+        third.join(5_000);
+        assertThat(saw).containsExactly("read-1", "read-1");
+        assertThat(values.kept("app")).isEqualTo("read-1");        // v2's read outranks v1's
+    }
+
+    @Test
     void pastThreeQuartersOfItsAgeTheValueIsStillServedWhileOneReadRunsInTheBackground() throws Exception {
         assertThat(get(v1)).isEqualTo("read-1");
         nanos.addAndGet(800 * MS);                                 // t = 0.8 s
