@@ -30,7 +30,7 @@ public final class Main {
     static final class Options {
         List<String> stores = List.of("postgres", "sqlite");
         List<String> scenarios = null;
-        double warmup = 5;
+        double warmup = 20;
         double duration = 15;
         int connections = 64;
         int users = 10_000;
@@ -74,7 +74,7 @@ public final class Main {
               --stores postgres,sqlite   stores to run (default both)
               --scenarios a,b            scenarios (default all): event-no-unlock, event-chain, user-achievements,
                                          achievements, mobage-increment, mobage-collection, streak, mixed
-              --warmup S --duration S    seconds of warm-up and of measurement per scenario (default 5 and 15)
+              --warmup S --duration S    seconds of warm-up and of measurement per scenario (default 20 and 15)
               --connections N            concurrent connections / workers (default 64)
               --users N                  seeded users (default 10000)
               --scale N                  PostgreSQL only, N users in database accolade_bench_N, kept and reused
