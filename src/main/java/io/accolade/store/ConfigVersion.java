@@ -51,6 +51,11 @@ public final class ConfigVersion {
                 if (changes.get() == changesBefore) {
                     checkedAt = System.nanoTime();
                     version = v;
+                    // changed() may have run between the check and the write above: then what was written is
+                    // already stale, and "unknown" must win (both fields are volatile, so one of the two sees it).
+                    if (changes.get() != changesBefore) {
+                        version = -1;
+                    }
                 }
             }
             return v;

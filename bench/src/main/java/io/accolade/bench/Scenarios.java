@@ -56,10 +56,16 @@ final class Scenarios {
     record Kept(long writeSeq, Object records) {
     }
 
-    /** The user's records kept by the previous write when it is the last committed one, else null. */
-    static Object kept(Ctx ctx, String user, long writeSeq) {
+    /**
+     * The user's records kept by the previous write when it is the last committed one and kept them in the shape
+     * this write uses, else null. Each write anchor keeps only the part it needs (an xp event its far records, a
+     * Mobage increment its steps), where the server keeps all of them: a user whose last write was another
+     * scenario's (e.g. a Mobage anchor's, then `mixed`'s xp event) is read again here, at most once.
+     */
+    static <T> T kept(Ctx ctx, String user, long writeSeq, Class<T> shape) {
         Kept k = ctx.kept.get(user);
-        return k != null && k.writeSeq() == writeSeq - 1 ? k.records() : null;
+        return k != null && k.writeSeq() == writeSeq - 1 && shape.isInstance(k.records())
+                ? shape.cast(k.records()) : null;
     }
 
     /**
@@ -310,7 +316,7 @@ final class Scenarios {
         // The previous event kept the records and the streak it stored (an xp event stores no streak row: "xp" does
         // not count for the streak, so the streak it keeps is the one it read).
         @SuppressWarnings("unchecked")
-        List<String[]> far = (List<String[]>) kept(ctx, user, writeSeq);
+        List<String[]> far = kept(ctx, user, writeSeq, List.class);
         if (far == null) {
             far = new ArrayList<>();
             try (Stmt ps = prepare(c, PROGRESS_OF_USER, Dataset.APP, user);
@@ -449,7 +455,7 @@ final class Scenarios {
         long writeSeq = lockUser(c, user);
         // Per achievement key: {steps, created_at}.
         @SuppressWarnings("unchecked")
-        Map<String, long[]> records = (Map<String, long[]>) kept(ctx, user, writeSeq);
+        Map<String, long[]> records = kept(ctx, user, writeSeq, Map.class);
         if (records == null) {
             records = new HashMap<>();
             try (Stmt ps = prepare(c, PROGRESS_OF_USER, Dataset.APP, user);
