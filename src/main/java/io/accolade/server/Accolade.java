@@ -179,7 +179,8 @@ public final class Accolade implements AutoCloseable {
         background.add(backfill);
         DefinitionService definitions = new DefinitionService(db, appStore, definitionStore, streakStore, catalogs,
                 backfill, clock);
-        TokenService tokens = new TokenService(db, users, new TokenStore(), clock, config.tokenTtl());
+        TokenService tokens = new TokenService(db, users, new TokenStore(), clock, config.tokenTtl(),
+                version, config.userCacheSize());
         FriendService friends = new FriendService(db, users, userStore, new FriendStore(), clock);
         MobageService mobage = new MobageService(db, catalogs, users, progressStore, lockedRecords, recorder, engine,
                 clock, (long) config.userCacheSize() * RECORDS_PER_CACHED_USER)

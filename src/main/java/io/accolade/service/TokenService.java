@@ -4,8 +4,12 @@ import io.accolade.auth.Authenticator.AppKey;
 import io.accolade.auth.Secrets;
 import io.accolade.domain.Ids;
 import io.accolade.domain.User;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.accolade.store.ConfigVersion;
 import io.accolade.store.Database;
 import io.accolade.store.TokenStore;
+import io.accolade.store.UserChanges;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -14,6 +18,12 @@ import java.util.Optional;
  * User access tokens of the Mobage dialect. Mobage supports only the Authorization Code Grant: every call acts for a
  * user (the viewer). Accolade has no login of its own, so the app's backend, which knows its user, exchanges the
  * user's id for a token (RFC 8693 token exchange) and hands the token to the client.
+ *
+ * <p>Every Mobage call checks its token, so the rows of the tokens in use are kept in memory, each under the
+ * versions that were current before it was read: the token's own {@link UserChanges} stripe, which its revocation
+ * bumps ({@link Database#touchedToken}), and the {@link ConfigVersion}, which the revocation of the key that obtained
+ * it and the deletion of its app move. A revoked token therefore stops at once on the node that revoked it and within
+ * a second on every other node, the bound every cached read has; expiry is checked against the clock on every call.
  */
 public final class TokenService {
     /** 43 characters of [A-Za-z0-9]: about 256 bits. */
@@ -24,13 +34,26 @@ public final class TokenService {
     private final TokenStore tokens;
     private final Clock clock;
     private final Duration ttl;
+    private final UserChanges changes;
+    private final ConfigVersion config;
+    /** Token hash → its row as read under {@link Known}'s versions; null when kept tokens are off (size 0). */
+    private final Cache<String, Known> known;
 
-    public TokenService(Database db, UserService users, TokenStore tokens, Clock clock, Duration ttl) {
+    /** A token's row, and the versions that were current before it was read. */
+    private record Known(TokenStore.TokenRow row, UserChanges.Stamp stamp, long configVersion) {
+    }
+
+    /** {@code keep}: how many tokens' rows to keep in memory (0: read the database on every call). */
+    public TokenService(Database db, UserService users, TokenStore tokens, Clock clock, Duration ttl,
+                        ConfigVersion config, int keep) {
         this.db = db;
         this.users = users;
         this.tokens = tokens;
         this.clock = clock;
         this.ttl = ttl;
+        this.changes = db.userChanges();
+        this.config = config;
+        this.known = keep <= 0 ? null : Caffeine.newBuilder().maximumSize(keep).build();
     }
 
     /** Whom a token speaks for: a user of one app; {@code key} is the API key that obtained it. */
@@ -76,9 +99,30 @@ public final class TokenService {
         }
         String hash = Secrets.sha256Hex(token);
         long now = clock.millis();
-        return db.read(c -> tokens.find(c, hash))
+        return row(hash)
                 .filter(t -> t.validAt(now))
                 .map(t -> new Viewer(t.appId(), t.userId(), new AppKey(t.appId(), t.keyId())));
+    }
+
+    /** The token's row from memory while nothing that could end it has changed since it was read, else read. */
+    private Optional<TokenStore.TokenRow> row(String hash) {
+        if (known == null) {
+            return db.read(c -> tokens.find(c, hash));
+        }
+        // Both versions before the read: a revocation that commits while the read runs leaves the row stale.
+        long version = config.current();
+        Known k = known.getIfPresent(hash);
+        if (k != null && k.configVersion() == version && changes.isCurrent(k.stamp())) {
+            return Optional.of(k.row());
+        }
+        UserChanges.Stamp stamp = changes.tokenStamp(hash);
+        Optional<TokenStore.TokenRow> row = db.read(c -> tokens.find(c, hash));
+        if (row.isPresent() && changes.isCurrent(stamp)) {
+            known.put(hash, new Known(row.get(), stamp, version));
+        } else {
+            known.invalidate(hash);
+        }
+        return row;
     }
 
     /** Spares a database lookup for values that cannot be one of our tokens. */

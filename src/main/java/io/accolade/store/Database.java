@@ -265,6 +265,17 @@ public final class Database implements AutoCloseable {
         touched.add(appId + '\t' + userId);
     }
 
+    /** The "app" under which tokens are announced, by their hash as "user": no app id is empty. */
+    static final String TOKENS = "";
+
+    /**
+     * The running transaction ends an access token (its revocation): as {@link #touched}, for the token's row kept by
+     * {@code TokenService}. Its key's revocation and its app's deletion move the configuration version instead.
+     */
+    public static void touchedToken(String tokenHash) {
+        touched(TOKENS, tokenHash);
+    }
+
     /** The running transaction writes rows of many of the app's users (a definition's records, the app itself). */
     public static void touchedApp(String appId) {
         touched(appId, APP_WIDE);

@@ -38,8 +38,12 @@ public final class TokenStore {
 
     /** Revokes a token of {@code appId}; a token of another app is left alone (RFC 7009 section 2.1). */
     public boolean revoke(Connection c, String appId, String tokenHash, long now) {
-        return Sql.update(c, "UPDATE access_tokens SET revoked_at = ? WHERE token_hash = ? AND app_id = ? "
+        boolean revoked = Sql.update(c, "UPDATE access_tokens SET revoked_at = ? WHERE token_hash = ? AND app_id = ? "
                 + "AND revoked_at IS NULL", now, tokenHash, appId) == 1;
+        if (revoked) {
+            Database.touchedToken(tokenHash);
+        }
+        return revoked;
     }
 
     /** Drops a user's expired and revoked tokens, so the table holds live tokens only (plus recent leftovers). */

@@ -264,6 +264,28 @@ class MultiNodeTest {
         assertThat(reader.get(mine + "/a1?fields=steps").json().findValue("steps").asInt()).isEqualTo(2);
     }
 
+    @Test
+    void aTokenRevokedThroughOneNodeStopsOnEveryNodeWithinASecond() throws Exception {
+        var tokenApp = first.newApp("multi-token");
+        String token = new MobageFixture(first, tokenApp).token("u1");
+        String mine = MobageFixture.BASE + "/people/@me/@self/achievements/@app";
+        Http revoker = new Http("http://127.0.0.1:" + others.get(0).port()).withKey(tokenApp.apiKey());
+        Http reader = new Http("http://127.0.0.1:" + others.get(1).port()).withBearer(token);
+        for (int i = 0; i < 3; i++) {       // the reader now keeps the token's row
+            assertThat(reader.get(mine).status()).isEqualTo(200);
+        }
+
+        assertThat(revoker.postForm("/oauth2/revoke", Map.of("token", token)).status()).isEqualTo(200);
+        long revoked = System.nanoTime();
+        assertThat(new Http("http://127.0.0.1:" + others.get(0).port()).withBearer(token).get(mine).status())
+                .as("at once on the node that revoked it").isEqualTo(401);
+        while (reader.get(mine).status() != 401) {
+            assertThat(System.nanoTime() - revoked).as("another node's revocation in force within a second")
+                    .isLessThan(1_000_000_000L);
+            Thread.sleep(5);
+        }
+    }
+
     /**
      * A write starts from the records its node kept after the user's previous write only when no other write of the
      * user committed since (service/LockedRecords, by users.write_seq). Increments that go round the three nodes, one
