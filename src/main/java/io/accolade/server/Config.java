@@ -49,7 +49,7 @@ public record Config(
         RATE_LIMIT("ACCOLADE_RATE_LIMIT", "0", false, "requests per second per API key (0 = unlimited)"),
         RATE_LIMIT_BURST("ACCOLADE_RATE_LIMIT_BURST", "0", false, "bucket size per API key (0 = same as the rate)"),
         SHUTDOWN_GRACE("ACCOLADE_SHUTDOWN_GRACE", "PT10S", false, "how long SIGTERM waits for in-flight requests"),
-        USER_CACHE("ACCOLADE_USER_CACHE", "20000", false, "users whose achievement lists, streaks and Mobage access tokens each node keeps in memory, and ten times as many Mobage records (0 = read the database every time)");
+        USER_CACHE("ACCOLADE_USER_CACHE", "20000", false, "users whose achievement lists and streaks each node keeps in memory, as many Mobage access tokens, and ten times as many Mobage records (0 = read the database every time)");
 
         public final String env;
         public final String defaultValue;

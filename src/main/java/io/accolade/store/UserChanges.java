@@ -46,8 +46,9 @@ public final class UserChanges {
     }
 
     /**
-     * The versions a Mobage access token's row read from now on is valid under: the token's own stripe, which only
-     * its revocation bumps ({@link Database#touchedToken}), so that its user's writes do not end it.
+     * The versions a Mobage access token's row read from now on is valid under: the token's own stripe, which its
+     * revocation bumps ({@link Database#touchedToken}), rather than its user's, so that the user's writes do not end
+     * it (only the few users that share the stripe, and every {@link #bumpAll}, do).
      */
     public Stamp tokenStamp(String tokenHash) {
         return stamp(Database.TOKENS, tokenHash);

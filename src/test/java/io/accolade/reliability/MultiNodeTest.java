@@ -264,22 +264,66 @@ class MultiNodeTest {
         assertThat(reader.get(mine + "/a1?fields=steps").json().findValue("steps").asInt()).isEqualTo(2);
     }
 
+    /**
+     * Every node keeps the tokens in use (service/TokenService). A token's revocation, and its key's, is in force at
+     * once on the node that made it and within a second on the others. Each node is first shown to answer from
+     * memory: the token's row expires behind the servers' backs and every node still accepts it.
+     */
     @Test
-    void aTokenRevokedThroughOneNodeStopsOnEveryNodeWithinASecond() throws Exception {
+    void aTokenOrItsKeyRevokedThroughOneNodeStopsOnEveryNodeWithinASecond() throws Exception {
         var tokenApp = first.newApp("multi-token");
-        String token = new MobageFixture(first, tokenApp).token("u1");
+        var second = first.admin.post("/admin/v1/apps/multi-token/keys", null).json();
+        String secondKey = second.get("apiKey").asText();
+        var m = new MobageFixture(first, tokenApp);
+        String revokedToken = m.token("u1");
+        String viaSecondKey = new Http("http://127.0.0.1:" + first.app.port()).withKey(secondKey)
+                .postForm("/oauth2/token", Map.of("grant_type", MobageFixture.TOKEN_EXCHANGE, "subject_token", "u2",
+                        "subject_token_type", MobageFixture.USER_ID_TYPE)).json().get("access_token").asText();
         String mine = MobageFixture.BASE + "/people/@me/@self/achievements/@app";
-        Http revoker = new Http("http://127.0.0.1:" + others.get(0).port()).withKey(tokenApp.apiKey());
-        Http reader = new Http("http://127.0.0.1:" + others.get(1).port()).withBearer(token);
-        for (int i = 0; i < 3; i++) {       // the reader now keeps the token's row
-            assertThat(reader.get(mine).status()).isEqualTo(200);
+        List<Integer> ports = List.of(others.get(0).port(), others.get(1).port());
+        awaitListening();
+        // The second key moved the configuration version: past one poll interval every node has seen it, so the
+        // rows kept below are not dropped for it in the middle of the test.
+        Thread.sleep(600);
+        for (int port : ports) {
+            for (String token : List.of(revokedToken, viaSecondKey)) {
+                assertThat(new Http("http://127.0.0.1:" + port).withBearer(token).get(mine).status()).isEqualTo(200);
+            }
         }
+        first.behindTheServersBack("UPDATE access_tokens SET expires_at = 0 WHERE app_id = 'multi-token'");
+        for (int port : ports) {
+            for (String token : List.of(revokedToken, viaSecondKey)) {
+                assertThat(new Http("http://127.0.0.1:" + port).withBearer(token).get(mine).status())
+                        .as("kept in memory").isEqualTo(200);
+            }
+        }
+        first.behindTheServersBack("UPDATE access_tokens SET expires_at = 9000000000000 WHERE app_id = 'multi-token'");
 
-        assertThat(revoker.postForm("/oauth2/revoke", Map.of("token", token)).status()).isEqualTo(200);
+        Http revoker = new Http("http://127.0.0.1:" + ports.get(0)).withKey(tokenApp.apiKey());
+        assertThat(revoker.postForm("/oauth2/revoke", Map.of("token", revokedToken)).status()).isEqualTo(200);
+        awaitRefused(revokedToken, ports, mine);
+
+        assertThat(new Http("http://127.0.0.1:" + ports.get(0)).withBearer(TestServer.ADMIN_TOKEN)
+                .delete("/admin/v1/apps/multi-token/keys/" + second.get("id").asText()).status()).isEqualTo(200);
+        awaitRefused(viaSecondKey, ports, mine);
+    }
+
+    /** Until both other nodes may answer from memory (their change listeners have confirmed their connections). */
+    private void awaitListening() throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!others.stream().allMatch(o -> o.database().userChanges().trusted())) {
+            assertThat(System.nanoTime()).as("nodes listening within 10 s").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    /** 401 at once from the first node (the one that revoked), and from the second within a second. */
+    private static void awaitRefused(String token, List<Integer> ports, String path) throws InterruptedException {
         long revoked = System.nanoTime();
-        assertThat(new Http("http://127.0.0.1:" + others.get(0).port()).withBearer(token).get(mine).status())
+        assertThat(new Http("http://127.0.0.1:" + ports.get(0)).withBearer(token).get(path).status())
                 .as("at once on the node that revoked it").isEqualTo(401);
-        while (reader.get(mine).status() != 401) {
+        Http other = new Http("http://127.0.0.1:" + ports.get(1)).withBearer(token);
+        while (other.get(path).status() != 401) {
             assertThat(System.nanoTime() - revoked).as("another node's revocation in force within a second")
                     .isLessThan(1_000_000_000L);
             Thread.sleep(5);

@@ -196,10 +196,14 @@ class TokenApiTest extends ServerTest {
         String token = new MobageFixture(server, app).token("u1");
         Http as = http().withBearer(token);
         String path = BASE + "/people/@me/@self/achievements/@app";
+        server.awaitCacheTrusted();
         assertThat(as.get(path).status()).isEqualTo(200);
 
-        server.behindTheServersBack("UPDATE access_tokens SET expires_at = 0");
+        server.behindTheServersBack("UPDATE access_tokens SET expires_at = 0 WHERE app_id = '" + app.id() + "'");
         assertThat(as.get(path).status()).as("answered from the row kept in memory").isEqualTo(200);
+        // Back to a live row, so that only the revocation can end it.
+        server.behindTheServersBack("UPDATE access_tokens SET expires_at = 9000000000000 WHERE app_id = '"
+                + app.id() + "'");
 
         assertThat(app.http().postForm("/oauth2/revoke", Map.of("token", token)).status()).isEqualTo(200);
         assertThat(as.get(path).status()).isEqualTo(401);
