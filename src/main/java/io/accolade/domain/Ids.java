@@ -13,7 +13,8 @@ public final class Ids {
     }
 
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-    private static final Pattern USER = Pattern.compile("[A-Za-z0-9._:+-][A-Za-z0-9._:@+-]{0,127}");
+    /** Also '|': identity providers' ids look like "auth0|5f7c8ec7…", and an app must not have to rename its users. */
+    private static final Pattern USER = Pattern.compile("[A-Za-z0-9._:+|-][A-Za-z0-9._:@+|-]{0,127}");
 
     public static boolean isKey(String s) {
         return s != null && KEY.matcher(s).matches() && !isDotSegment(s);
@@ -39,7 +40,7 @@ public final class Ids {
 
     public static String userId(String s, String what) {
         if (!isUserId(s)) {
-            throw Rejection.invalid("'" + what + "' must be 1-128 characters of letters, digits and - _ . : @ +"
+            throw Rejection.invalid("'" + what + "' must be 1-128 characters of letters, digits and - _ . : @ + |"
                     + " (not starting with @, not . or ..)" + (s == null ? "" : ", got '" + abbreviate(s) + "'"));
         }
         return s;

@@ -18,13 +18,16 @@ public record NotificationPreferences(Map<String, List<String>> channels) {
         return new NotificationPreferences(Map.of());
     }
 
-    /** These preferences with the given kinds replaced (kinds not given stay as they are). */
+    /** These preferences with the given kinds replaced (kinds not given, or given as null, stay as they are). */
     public NotificationPreferences with(Map<String, List<String>> changes) {
         Map<String, List<String>> next = new TreeMap<>(channels);
         changes.forEach((type, list) -> {
             if (!TYPES.contains(type)) {
                 throw Rejection.unprocessable("'notifications." + Ids.abbreviate(type) + "' is not a notification type; "
                         + "use one of achievement_completed, recap, reactivation, streak_reminder");
+            }
+            if (list == null) {
+                return;     // sent as null: left as it is
             }
             for (String ch : list) {
                 if (!CHANNELS.contains(ch)) {

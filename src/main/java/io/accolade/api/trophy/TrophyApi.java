@@ -108,8 +108,9 @@ public final class TrophyApi {
             String app = guard.apiKey(req).appId();
             Fields body = Web.object(req);
             java.util.Map<String, java.util.List<String>> changes = new java.util.LinkedHashMap<>();
+            // A type sent as null stays as it is, like one not sent (the SDK's "absent or null"); [] turns it off.
             body.optionalObject("notifications").ifPresent(n -> n.raw().fieldNames().forEachRemaining(type ->
-                    changes.put(type, n.optionalStringList(type).orElse(java.util.List.of()))));
+                    changes.put(type, n.optionalStringList(type).orElse(null))));
             Web.ok(res, preferences(users.updatePreferences(app, Web.param(req, "id"), changes)));
         });
         r.get("/v1/achievements", (req, res) -> {

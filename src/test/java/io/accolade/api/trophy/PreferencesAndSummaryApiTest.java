@@ -37,6 +37,16 @@ class PreferencesAndSummaryApiTest extends ServerTest {
         assertThat(again.json().get("notifications").get("achievement_completed").toString()).isEqualTo("[\"push\"]");
         assertThat(again.json().get("notifications").has("streak_reminder")).isTrue();
         assertThat(app.http().get("/v1/users/p1/preferences").json()).isEqualTo(again.json());
+        // null is "not sent" (the SDK's "absent or null"): the type keeps its channels; [] is what turns it off.
+        var nulls = new java.util.HashMap<String, Object>();
+        nulls.put("achievement_completed", null);
+        var keep = app.http().patch("/v1/users/p1/preferences", Map.of("notifications", nulls));
+        assertThat(keep.status()).isEqualTo(200);
+        assertThat(keep.json().get("notifications").get("achievement_completed").toString()).isEqualTo("[\"push\"]");
+        var unknownNull = new java.util.HashMap<String, Object>();
+        unknownNull.put("carrier_pigeon", null);
+        assertThat(app.http().patch("/v1/users/p1/preferences", Map.of("notifications", unknownNull)).status())
+                .isEqualTo(422);
 
         assertThat(app.http().patch("/v1/users/p1/preferences", Map.of("notifications",
                 Map.of("carrier_pigeon", List.of("email")))).status()).isEqualTo(422);

@@ -103,7 +103,7 @@ class UsersApiTest extends ServerTest {
     @Test
     void userIdsWithReservedCharactersRoundTripThroughThePath() {
         var app = newApp();
-        for (String id : List.of("ann@example.com", "sp.mbga.jp:10234", "a+b")) {
+        for (String id : List.of("ann@example.com", "sp.mbga.jp:10234", "a+b", "auth0|5f7c8ec7c33c6c004bbafe82")) {
             assertThat(app.http().post("/v1/users", obj("id", id)).status()).isEqualTo(201);
             String encoded = java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8);
             var r = app.http().get("/v1/users/" + encoded);
@@ -112,6 +112,11 @@ class UsersApiTest extends ServerTest {
         }
         // The SDK does not encode path parameters: '@' and ':' arrive as they are.
         assertThat(app.http().get("/v1/users/ann@example.com").json().get("id").asText()).isEqualTo("ann@example.com");
+        // An event names the user in its body, as every write does.
+        new Setup(admin(), app).metric("words");
+        assertThat(app.http().post("/v1/metrics/words/event", obj("user", obj("id", "auth0|abc"), "value", 1))
+                .status()).isEqualTo(201);
+        assertThat(app.http().get("/v1/users/auth0%7Cabc").json().get("id").asText()).isEqualTo("auth0|abc");
     }
 
     @Test
