@@ -1,11 +1,11 @@
 package io.accolade.service;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.accolade.auth.Authenticator.AppKey;
 import io.accolade.auth.Secrets;
 import io.accolade.domain.Ids;
 import io.accolade.domain.User;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.accolade.store.ConfigVersion;
 import io.accolade.store.Database;
 import io.accolade.store.TokenStore;
@@ -22,8 +22,9 @@ import java.util.Optional;
  * <p>Every Mobage call checks its token, so the rows of the tokens in use are kept in memory, each under the
  * versions that were current before it was read: the token's own {@link UserChanges} stripe, which its revocation
  * bumps ({@link Database#touchedToken}), and the {@link ConfigVersion}, which the revocation of the key that obtained
- * it and the deletion of its app move. A revoked token therefore stops at once on the node that revoked it and within
- * a second on every other node, the bound every cached read has; expiry is checked against the clock on every call.
+ * it and the deletion of its app move (both also name the whole app, which ends what every node keeps). A revoked
+ * token therefore stops at once on the node that revoked it and within a second on every other node, the bound every
+ * cached read has; expiry is checked against the clock on every call.
  */
 public final class TokenService {
     /** 43 characters of [A-Za-z0-9]: about 256 bits. */

@@ -270,7 +270,8 @@ public final class Database implements AutoCloseable {
 
     /**
      * The running transaction ends an access token (its revocation): as {@link #touched}, for the token's row kept by
-     * {@code TokenService}. Its key's revocation and its app's deletion move the configuration version instead.
+     * {@code TokenService}. Its key's revocation and its app's deletion name the whole app and move the configuration
+     * version instead.
      */
     public static void touchedToken(String tokenHash) {
         touched(TOKENS, tokenHash);
