@@ -1,7 +1,5 @@
 package io.accolade.service;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.accolade.auth.Authenticator.AppKey;
 import io.accolade.auth.Secrets;
 import io.accolade.domain.Ids;
@@ -9,7 +7,7 @@ import io.accolade.domain.User;
 import io.accolade.store.ConfigVersion;
 import io.accolade.store.Database;
 import io.accolade.store.TokenStore;
-import io.accolade.store.UserChanges;
+import io.accolade.store.UserCache;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -20,7 +18,7 @@ import java.util.Optional;
  * user's id for a token (RFC 8693 token exchange) and hands the token to the client.
  *
  * <p>Every Mobage call checks its token, so the rows of the tokens in use are kept in memory, each under the
- * versions that were current before it was read: the token's own {@link UserChanges} stripe, which its revocation
+ * versions that were current before it was read ({@link UserCache}): the token's own stripe, which its revocation
  * bumps ({@link Database#touchedToken}), and the {@link ConfigVersion}, which the revocation of the key that obtained
  * it and the deletion of its app move (both also name the whole app, which ends what every node keeps). A revoked
  * token therefore stops at once on the node that revoked it and within a second on every other node, the bound every
@@ -35,13 +33,12 @@ public final class TokenService {
     private final TokenStore tokens;
     private final Clock clock;
     private final Duration ttl;
-    private final UserChanges changes;
     private final ConfigVersion config;
-    /** Token hash → its row as read under {@link Known}'s versions; null when kept tokens are off (size 0). */
-    private final Cache<String, Known> known;
+    /** By token hash, under {@link Database#TOKENS}: the rows of the tokens in use. */
+    private final UserCache<Known> known;
 
-    /** A token's row, and the versions that were current before it was read. */
-    private record Known(TokenStore.TokenRow row, UserChanges.Stamp stamp, long configVersion) {
+    /** A token's row, and the configuration version that was current before it was read. */
+    private record Known(TokenStore.TokenRow row, long configVersion) {
     }
 
     /** {@code keep}: how many tokens' rows to keep in memory (0: read the database on every call). */
@@ -52,9 +49,8 @@ public final class TokenService {
         this.tokens = tokens;
         this.clock = clock;
         this.ttl = ttl;
-        this.changes = db.userChanges();
         this.config = config;
-        this.known = keep <= 0 ? null : Caffeine.newBuilder().maximumSize(keep).build();
+        this.known = new UserCache<>(db.userChanges(), keep);
     }
 
     /** Whom a token speaks for: a user of one app; {@code key} is the API key that obtained it. */
@@ -107,23 +103,12 @@ public final class TokenService {
 
     /** The token's row from memory while nothing that could end it has changed since it was read, else read. */
     private Optional<TokenStore.TokenRow> row(String hash) {
-        if (known == null) {
-            return db.read(c -> tokens.find(c, hash));
-        }
-        // Both versions before the read: a revocation that commits while the read runs leaves the row stale.
+        // The version before the read (UserCache takes the stripe's before it too): a key revoked while the read
+        // runs leaves the row stale.
         long version = config.current();
-        Known k = known.getIfPresent(hash);
-        if (k != null && k.configVersion() == version && changes.isCurrent(k.stamp())) {
-            return Optional.of(k.row());
-        }
-        UserChanges.Stamp stamp = changes.tokenStamp(hash);
-        Optional<TokenStore.TokenRow> row = db.read(c -> tokens.find(c, hash));
-        if (row.isPresent() && changes.isCurrent(stamp)) {
-            known.put(hash, new Known(row.get(), stamp, version));
-        } else {
-            known.invalidate(hash);
-        }
-        return row;
+        Known k = known.get(Database.TOKENS, hash, kept -> kept.configVersion() == version,
+                () -> db.read(c -> tokens.find(c, hash)).map(row -> new Known(row, version)).orElse(null));
+        return Optional.ofNullable(k).map(Known::row);
     }
 
     /** Spares a database lookup for values that cannot be one of our tokens. */

@@ -265,8 +265,12 @@ public final class Database implements AutoCloseable {
         touched.add(appId + '\t' + userId);
     }
 
-    /** The "app" under which tokens are announced, by their hash as "user": no app id is empty. */
-    static final String TOKENS = "";
+    /**
+     * The "app" under which access tokens are announced and kept, by their hash as "user" ({@link #touchedToken},
+     * {@code TokenService}): no app id is empty, and a token's own stripe is not its user's, so that the user's writes
+     * do not end it.
+     */
+    public static final String TOKENS = "";
 
     /**
      * The running transaction ends an access token (its revocation): as {@link #touched}, for the token's row kept by

@@ -45,15 +45,6 @@ public final class UserChanges {
         return new Stamp(stripe, versions.get(stripe), e);
     }
 
-    /**
-     * The versions a Mobage access token's row read from now on is valid under: the token's own stripe, which its
-     * revocation bumps ({@link Database#touchedToken}), rather than its user's, so that the user's writes do not end
-     * it (only the few users that share the stripe, and every {@link #bumpAll}, do).
-     */
-    public Stamp tokenStamp(String tokenHash) {
-        return stamp(Database.TOKENS, tokenHash);
-    }
-
     /** True while nothing the stamp covers has changed, and cached values may be served. */
     public boolean isCurrent(Stamp s) {
         return trusted() && versions.get(s.stripe()) == s.version() && epoch.get() == s.epoch();
